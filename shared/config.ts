@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+/** Configuration that cannot be used. Its message is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const cache = new WeakMap<object, WeakMap<z.ZodType, unknown>>();
+
+/**
+ * Parses a worker's environment (Worker bindings or process.env) with its zod schema.
+ * Results are cached per env object, so a Worker pays for parsing once per isolate, not per request.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, env: object): z.output<S> {
+  let bySchema = cache.get(env);
+  const hit = bySchema?.get(schema);
+  if (hit) return hit as z.output<S>;
+
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = issue?.path.join(".") || "environment";
+    const value = issue?.path.length ? (env as Record<string, unknown>)[String(issue.path[0])] : env;
+    const problem = value === undefined || value === "" ? "is required" : issue?.message;
+    throw new ConfigError(`Invalid configuration: ${name} ${problem}`);
+  }
+  if (!bySchema) {
+    bySchema = new WeakMap();
+    cache.set(env, bySchema);
+  }
+  bySchema.set(schema, result.data);
+  return result.data;
+}
+
+/** Reusable field parsers: env values arrive as strings (or numbers from wrangler.toml). */
+export const env = {
+  url: () =>
+    z
+      .string()
+      .min(1)
+      .refine((v) => URL.canParse(v), "must be a URL"),
+  int: (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback),
+  string: (fallback: string) => z.string().min(1).default(fallback),
+  json: <T extends z.ZodType>(schema: T) =>
+    z.string().transform((raw, ctx): z.output<T> => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be valid JSON" });
+        return z.NEVER;
+      }
+      const result = schema.safeParse(parsed);
+      if (!result.success) {
+        ctx.addIssue({ code: "custom", message: result.error.issues[0]?.message ?? "is not valid" });
+        return z.NEVER;
+      }
+      return result.data;
+    }),
+};

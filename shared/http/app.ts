@@ -1,0 +1,113 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, Env, MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
+import { isDatabaseUnavailable } from "../../db/errors";
+import { ConfigError } from "../config";
+import { AppError, type ErrorCode, errorEnvelope, type FieldIssue, validationFailed } from "../errors";
+import { describeError, log } from "./log";
+
+/** Variables every worker app carries: the request id set by the first middleware. */
+export interface BaseVariables {
+  requestId: string;
+}
+
+/**
+ * The one place a worker's Hono app is assembled: request ids, the access log, the JSON-only body
+ * rule, validation failures as VALIDATION_FAILED, and every error turned into the API envelope.
+ */
+export function createWorkerApp<E extends Env & { Variables: BaseVariables }>(worker: string) {
+  const app = new OpenAPIHono<E>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationFailed(fieldIssues(result.error, result.target));
+    },
+  });
+  app.use(requestId({ limitLength: 128 }));
+  app.use(accessLog(worker));
+  app.use(jsonBodiesOnly);
+  app.onError((err, c) => errorResponse(c, err, worker));
+  app.notFound((c) =>
+    c.json(errorEnvelope("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`, c.var.requestId), 404),
+  );
+  return app;
+}
+
+function fieldIssues(error: z.ZodError, target: string): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join(".");
+    const prefix = target === "json" ? "" : target === "param" ? "params" : target;
+    return { path: [prefix, path].filter(Boolean).join("."), message: issue.message };
+  });
+}
+
+function accessLog(worker: string): MiddlewareHandler<{ Variables: BaseVariables }> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    log("info", "request", {
+      worker,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      requestId: c.var.requestId,
+    });
+  };
+}
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * API bodies are JSON or nothing: another content type is 415, unparsable JSON is 400
+ * MALFORMED_JSON. The parsed body is left in Hono's body cache so validators do not parse twice.
+ */
+const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
+  if (!BODY_METHODS.has(c.req.method)) return next();
+  const type = c.req.header("content-type");
+  const mediaType = type?.split(";")[0]?.trim() ?? "";
+  const raw = await c.req.text();
+  if (raw.length === 0) return next();
+  if (!JSON_TYPE.test(mediaType)) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Request bodies must be JSON (content-type: application/json).");
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new AppError("MALFORMED_JSON", "The request body is not valid JSON.");
+  }
+  c.req.bodyCache.json = Promise.resolve(parsed);
+  return next();
+};
+
+const httpExceptionCodes: Record<number, ErrorCode> = {
+  400: "VALIDATION_FAILED",
+  401: "UNAUTHENTICATED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "RATE_LIMITED",
+  503: "DEPENDENCY_UNAVAILABLE",
+};
+
+export function errorResponse(c: Context, err: unknown, worker: string): Response {
+  const requestId: string = c.get("requestId") ?? "unknown";
+  if (err instanceof AppError) {
+    return c.json(errorEnvelope(err.code, err.message, requestId, err.details), err.status, err.headers);
+  }
+  if (err instanceof HTTPException && httpExceptionCodes[err.status]) {
+    const code = /malformed json/i.test(err.message) ? "MALFORMED_JSON" : (httpExceptionCodes[err.status] as ErrorCode);
+    return c.json(errorEnvelope(code, err.message || "The request was refused.", requestId), err.status as ContentfulStatusCode);
+  }
+  if (isDatabaseUnavailable(err)) {
+    log("error", "database unavailable", { worker, requestId, ...describeError(err), stack: undefined });
+    return c.json(errorEnvelope("DEPENDENCY_UNAVAILABLE", "The database is unavailable; try again shortly.", requestId), 503);
+  }
+  const msg = err instanceof ConfigError ? "invalid configuration" : "unhandled error";
+  log("error", msg, { worker, requestId, method: c.req.method, path: c.req.path, ...describeError(err) });
+  return c.json(errorEnvelope("INTERNAL", "Something went wrong on our side.", requestId), 500);
+}

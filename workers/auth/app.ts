@@ -1,0 +1,49 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { createDatabase, type Database } from "../../db/client";
+import type { AuthVariables } from "../../shared/auth/middleware";
+import { parseConfig } from "../../shared/config";
+import { type BaseVariables, createWorkerApp } from "../../shared/http/app";
+import { type AuthConfig, AuthConfigSchema } from "./config";
+import { accessTokenVerifier } from "./domain/access-tokens";
+import { registerHealth } from "./routes/health";
+import { registerJwks } from "./routes/jwks";
+import { registerLogin } from "./routes/login";
+import { registerLogout } from "./routes/logout";
+import { registerMe } from "./routes/me";
+import { registerRefresh } from "./routes/refresh";
+import { registerRoleRoutes } from "./routes/roles";
+import { registerSignup } from "./routes/signup";
+
+export interface AuthEnv {
+  Bindings: Record<string, unknown>;
+  Variables: BaseVariables & AuthVariables & { config: AuthConfig; db: Database };
+}
+
+export type AuthApp = OpenAPIHono<AuthEnv>;
+
+export function createAuthApp(): AuthApp {
+  const app = createWorkerApp<AuthEnv>("auth");
+
+  // Per-request services, built from the Worker's env (parsed once per isolate).
+  app.use(async (c, next) => {
+    const config = parseConfig(AuthConfigSchema, c.env);
+    c.set("config", config);
+    c.set("db", createDatabase(config.DATABASE_URL));
+    c.set("verifyAccessToken", accessTokenVerifier(config));
+    await next();
+  });
+
+  for (const register of [
+    registerSignup,
+    registerLogin,
+    registerRefresh,
+    registerLogout,
+    registerMe,
+    registerRoleRoutes,
+    registerJwks,
+    registerHealth,
+  ]) {
+    register(app);
+  }
+  return app;
+}

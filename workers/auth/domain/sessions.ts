@@ -1,0 +1,89 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Database, Queryable } from "../../../db/client";
+import { refreshTokens } from "../../../db/schema";
+import { AppError } from "../../../shared/errors";
+
+const DAY_MS = 86_400_000;
+
+/** 256 random bits, base64url: the refresh token the client keeps. Only its hash is stored. */
+function newRefreshToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function hashToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Starts a session (a token family) at login; the family expires at an absolute time. */
+export async function startSession(db: Database, userId: string, ttlDays: number): Promise<string> {
+  const token = newRefreshToken();
+  await db.insert(refreshTokens).values({
+    userId,
+    familyId: crypto.randomUUID(),
+    tokenHash: await hashToken(token),
+    expiresAt: new Date(Date.now() + ttlDays * DAY_MS),
+  });
+  return token;
+}
+
+/**
+ * Spends a refresh token and issues its successor in the same family. Presenting a token that was
+ * already spent (a replay, or a thief racing the owner) revokes the whole family.
+ */
+export async function rotateRefreshToken(db: Database, token: string): Promise<{ userId: string; refreshToken: string }> {
+  const tokenHash = await hashToken(token);
+  const outcome = await db.transaction(async (tx) => {
+    const [spent] = await tx
+      .update(refreshTokens)
+      .set({ usedAt: sql`now()` })
+      .where(
+        and(
+          eq(refreshTokens.tokenHash, tokenHash),
+          isNull(refreshTokens.usedAt),
+          isNull(refreshTokens.revokedAt),
+          sql`${refreshTokens.expiresAt} > now()`,
+        ),
+      )
+      .returning();
+    if (spent) {
+      const next = newRefreshToken();
+      await tx.insert(refreshTokens).values({
+        userId: spent.userId,
+        familyId: spent.familyId,
+        tokenHash: await hashToken(next),
+        expiresAt: spent.expiresAt,
+      });
+      return { ok: true as const, userId: spent.userId, refreshToken: next };
+    }
+    const [known] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash));
+    if (!known) return { ok: false as const, reason: "unknown" as const };
+    if (!known.usedAt && !known.revokedAt) return { ok: false as const, reason: "expired" as const };
+    await revokeFamily(tx, known.familyId);
+    return { ok: false as const, reason: "reused" as const };
+  });
+  // Thrown after the commit, so the family revocation above is kept.
+  if (outcome.ok) return outcome;
+  if (outcome.reason === "expired") throw new AppError("TOKEN_EXPIRED", "The refresh token has expired; log in again.");
+  if (outcome.reason === "reused") {
+    throw new AppError("UNAUTHENTICATED", "This refresh token was already used; the session has been revoked. Log in again.");
+  }
+  throw new AppError("UNAUTHENTICATED", "The refresh token is not valid.");
+}
+
+async function revokeFamily(db: Queryable, familyId: string): Promise<void> {
+  await db
+    .update(refreshTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+}
+
+/** Logout: revokes the session the token belongs to. Unknown tokens are ignored (nothing to end). */
+export async function endSession(db: Database, token: string): Promise<void> {
+  const [known] = await db
+    .select({ familyId: refreshTokens.familyId })
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, await hashToken(token)));
+  if (known) await revokeFamily(db, known.familyId);
+}

@@ -1,0 +1,47 @@
+import type { Context } from "hono";
+import { AppError } from "../../shared/errors";
+import { log } from "../../shared/http/log";
+import type { Fetcher } from "../../shared/worker";
+import type { GatewayEnv } from "./app";
+import type { upstreams } from "./config";
+
+type Upstream = (typeof upstreams)[number];
+
+export function serviceFor(c: Context<GatewayEnv>, upstream: Upstream): Fetcher {
+  const service = c.env[upstream.binding] as Fetcher | undefined;
+  if (!service || typeof service.fetch !== "function") {
+    throw new AppError("DEPENDENCY_UNAVAILABLE", `The ${upstream.name} service is not configured.`);
+  }
+  return service;
+}
+
+const BODYLESS = new Set(["GET", "HEAD"]);
+
+/**
+ * Passes the request to a worker with the request id attached. A worker that does not answer in
+ * time, or at all, is a 503 DEPENDENCY_UNAVAILABLE rather than a hang.
+ */
+export function forwardTo(upstream: Upstream) {
+  return async (c: Context<GatewayEnv>) => {
+    const service = serviceFor(c, upstream);
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("x-request-id", c.var.requestId);
+    const request = new Request(c.req.url, {
+      method: c.req.method,
+      headers,
+      // The body was already read (and checked to be JSON) by the app's body middleware.
+      body: BODYLESS.has(c.req.method) ? undefined : await c.req.arrayBuffer(),
+      redirect: "manual",
+      signal: AbortSignal.timeout(c.var.config.UPSTREAM_TIMEOUT_MS),
+    });
+    let response: Response;
+    try {
+      response = await service.fetch(request);
+    } catch (err) {
+      log("warn", "upstream unavailable", { upstream: upstream.name, requestId: c.var.requestId, error: String(err) });
+      throw new AppError("DEPENDENCY_UNAVAILABLE", `The ${upstream.name} service is unavailable; try again shortly.`);
+    }
+    // A fresh Response: fetched ones have immutable headers, and the gateway adds its own.
+    return new Response(response.body, response);
+  };
+}
