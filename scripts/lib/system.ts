@@ -1,0 +1,73 @@
+import path from "node:path";
+import type { z } from "zod";
+import { createDatabase } from "../../db/client";
+import { migrateDatabase } from "../../db/migrate";
+import { parseConfig } from "../../shared/config";
+import { AuthConfigSchema } from "../../workers/auth/config";
+import { ensureAdmin } from "../../workers/auth/domain/users";
+import { Email, Password } from "../../workers/auth/schemas";
+import { GatewayConfigSchema } from "../../workers/gateway/config";
+import { type RunningDatabase, startDatabase } from "./database";
+import { loadSigningKey } from "./keys";
+
+/** The workers, in start order (the gateway last, once what it routes to is up), with their config. */
+export const workers = [
+  { name: "auth", port: Number(process.env.AUTH_PORT ?? 8788), schema: AuthConfigSchema },
+  { name: "gateway", port: Number(process.env.GATEWAY_PORT ?? 8787), schema: GatewayConfigSchema },
+] as const;
+
+export type WorkerName = (typeof workers)[number]["name"];
+
+export interface PreparedSystem {
+  dataDir: string;
+  database: RunningDatabase;
+  /** The variables each worker gets (secrets included): from process.env, plus the database and key. */
+  varsFor(worker: WorkerName): Record<string, string>;
+}
+
+const say = (line: string) => console.log(`[start] ${line}`);
+
+/**
+ * Everything before any worker serves: the database (embedded unless DATABASE_URL), migrations,
+ * the signing key, the first admin, and each worker's configuration checked up front.
+ */
+export async function prepareSystem(dataDir = path.resolve(process.env.DATA_DIR ?? ".data")): Promise<PreparedSystem> {
+  const database = await startDatabase(dataDir, say);
+  try {
+    await migrateDatabase(database.url);
+    const signingKey = await loadSigningKey(dataDir);
+    const shared = { ...stringEnv(), DATABASE_URL: database.url, JWT_PRIVATE_JWK: signingKey };
+
+    const varsFor = (name: WorkerName) => {
+      const worker = workers.find((w) => w.name === name)!;
+      return pick(shared, Object.keys(worker.schema.shape));
+    };
+    for (const worker of workers) parseConfig(worker.schema as z.ZodType, varsFor(worker.name));
+
+    await ensureAdminFromEnv(database.url, parseConfig(AuthConfigSchema, varsFor("auth")).BCRYPT_COST);
+    return { dataDir, database, varsFor };
+  } catch (err) {
+    await database.stop();
+    throw err;
+  }
+}
+
+async function ensureAdminFromEnv(databaseUrl: string, bcryptCost: number) {
+  const { ADMIN_EMAIL, ADMIN_PASSWORD } = process.env;
+  if (!ADMIN_EMAIL && !ADMIN_PASSWORD) return;
+  if (!ADMIN_EMAIL || !ADMIN_PASSWORD) throw new Error("Invalid configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither");
+  const email = Email.safeParse(ADMIN_EMAIL);
+  if (!email.success) throw new Error("Invalid configuration: ADMIN_EMAIL must be an email address");
+  const password = Password.safeParse(ADMIN_PASSWORD);
+  if (!password.success) throw new Error(`Invalid configuration: ADMIN_PASSWORD ${password.error.issues[0]?.message}`);
+  const admin = await ensureAdmin(createDatabase(databaseUrl), { email: email.data, password: password.data, name: "Administrator" }, bcryptCost);
+  say(`admin account ready: ${admin.email}`);
+}
+
+function stringEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
+
+function pick(from: Record<string, string>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]!]));
+}

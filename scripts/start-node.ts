@@ -1,0 +1,39 @@
+// `npm run start:node`: the same workers served on Node (self-hosting, benchmarks); the gateway
+// reaches them over HTTP instead of service bindings.
+import { disconnectAll } from "#db-connection";
+import { httpService } from "../shared/http/forward";
+import type { WorkerModule } from "../shared/worker";
+import auth from "../workers/auth/index";
+import gateway from "../workers/gateway/index";
+import { type HostedWorker, serveWorker } from "./lib/node-host";
+import { prepareSystem, type WorkerName, workers } from "./lib/system";
+
+const say = (line: string) => console.log(`[start:node] ${line}`);
+const modules: Record<WorkerName, WorkerModule> = { auth, gateway };
+
+async function main() {
+  const system = await prepareSystem();
+  const hosted: HostedWorker[] = [];
+  const bindings: Record<string, unknown> = {};
+  for (const worker of workers) {
+    const env = { ...system.varsFor(worker.name), ...bindings };
+    const server = await serveWorker(modules[worker.name], env, worker.port);
+    hosted.push(server);
+    bindings[worker.name.toUpperCase()] = httpService(server.url);
+    say(`${worker.name} on ${server.url}`);
+  }
+  say("ready; press Ctrl-C to stop");
+  const stop = async () => {
+    await Promise.all(hosted.map((h) => h.close()));
+    await disconnectAll();
+    await system.database.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
+main().catch((err) => {
+  console.error(`[start:node] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

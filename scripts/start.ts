@@ -1,0 +1,59 @@
+// `npm start`: the whole system on this machine, each worker under `wrangler dev` (workerd).
+import path from "node:path";
+import { disconnectAll } from "#db-connection";
+import type { Child } from "./lib/processes";
+import { prepareSystem, workers } from "./lib/system";
+import { startWranglerDev } from "./lib/wrangler";
+
+const say = (line: string) => console.log(`[start] ${line}`);
+
+async function main() {
+  const system = await prepareSystem();
+  await disconnectAll();
+  const children: Child[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping…");
+    await Promise.all(children.map((c) => c.stop()));
+    await system.database.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  try {
+    for (const worker of workers) {
+      say(`starting ${worker.name} on http://127.0.0.1:${worker.port} (wrangler dev)`);
+      const child = await startWranglerDev({
+        name: worker.name,
+        port: worker.port,
+        vars: system.varsFor(worker.name),
+        dataDir: system.dataDir,
+        registryPath: path.join(system.dataDir, "wrangler-registry"),
+        echo: (line) => console.log(`[${worker.name}] ${line}`),
+      });
+      children.push(child);
+      child.exited.then((code) => {
+        if (!stopping) {
+          say(`${worker.name} exited (${code}); stopping everything`);
+          void stop(1);
+        }
+      });
+    }
+  } catch (err) {
+    console.error(`[start] ${(err as Error).message}`);
+    await stop(1);
+    return;
+  }
+  const gateway = workers.find((w) => w.name === "gateway")!;
+  say(`ready: gateway on http://127.0.0.1:${gateway.port}  (health: /health)`);
+  say(`database: ${system.database.embedded ? "embedded PostgreSQL under .data/postgres" : "DATABASE_URL"}`);
+  say("press Ctrl-C to stop");
+}
+
+main().catch((err) => {
+  console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
