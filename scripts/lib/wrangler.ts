@@ -48,6 +48,7 @@ export async function startWranglerDev(options: WranglerOptions): Promise<Child 
         ...process.env,
         WRANGLER_REGISTRY_PATH: options.registryPath,
         WRANGLER_SEND_METRICS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
         CI: "true",
         FORCE_COLOR: "0",
       },

@@ -1,0 +1,52 @@
+import { beforeAll } from "vitest";
+import { generateSigningKey } from "../../scripts/lib/keys";
+import auth from "../../workers/auth/index";
+import { clientFor } from "./client";
+import { useTestDatabase } from "./database";
+
+export const PASSWORD = "correct horse battery";
+
+/**
+ * The auth worker over a database of the test file's own, called in-process. bcrypt runs at its
+ * minimum cost here: the tests are about behaviour, not about the hash's strength.
+ */
+export function useAuthWorker() {
+  const db = useTestDatabase();
+  const env: Record<string, string> = {};
+  beforeAll(async () => {
+    Object.assign(env, {
+      DATABASE_URL: db.url(),
+      JWT_PRIVATE_JWK: JSON.stringify(await generateSigningKey()),
+      BCRYPT_COST: "4",
+    });
+  });
+  const call = clientFor(auth, () => env);
+  let counter = 0;
+
+  async function signUp(email = `user${++counter}-${crypto.randomUUID().slice(0, 6)}@example.com`, password = PASSWORD) {
+    const res = await call("POST", "/api/v1/auth/signup", { body: { email, password, name: "Test User" } });
+    if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
+    return res.body.data as { id: string; email: string; name: string; roles: string[] };
+  }
+
+  async function logIn(email: string, password = PASSWORD) {
+    const res = await call("POST", "/api/v1/auth/login", { body: { email, password } });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+    return res.body.data as { accessToken: string; refreshToken: string; expiresIn: number };
+  }
+
+  /** A signed-up, logged-in user. */
+  async function newUser() {
+    const user = await signUp();
+    return { user, ...(await logIn(user.email)) };
+  }
+
+  /** A user given `admin` directly in the database, then logged in (so the token carries the role). */
+  async function newAdmin() {
+    const user = await signUp();
+    await db.sql()`insert into user_roles (user_id, role) values (${user.id}, 'admin')`;
+    return { user, ...(await logIn(user.email)) };
+  }
+
+  return { db, env, call, signUp, logIn, newUser, newAdmin };
+}

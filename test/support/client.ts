@@ -1,0 +1,59 @@
+import type { ExecutionContext, WorkerModule } from "../../shared/worker";
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
+  body: any;
+  text: string;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+const ctx: ExecutionContext = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} };
+
+/** Calls a worker module in-process with a given env, the way the runtime would. */
+export function clientFor(worker: WorkerModule, env: () => Record<string, unknown>) {
+  return async (method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> => {
+    const headers = new Headers(options.headers);
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    }
+    if (options.token) headers.set("authorization", `Bearer ${options.token}`);
+    const res = await worker.fetch(new Request(`http://worker.test${path}`, { method, headers, body }), env(), ctx);
+    return parse(res);
+  };
+}
+
+/** Calls a real HTTP server. */
+export function httpClient(baseUrl: () => string) {
+  return async (method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> => {
+    const headers = new Headers(options.headers);
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    }
+    if (options.token) headers.set("authorization", `Bearer ${options.token}`);
+    return parse(await fetch(`${baseUrl()}${path}`, { method, headers, body }));
+  };
+}
+
+async function parse(res: Response): Promise<ApiResponse> {
+  const text = await res.text();
+  let body: unknown = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
+    pool: "forks",
+    // Workers log one JSON line per request; show them only for tests that fail.
+    silent: "passed-only",
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
