@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { z } from "zod";
 import { AppError } from "../errors";
+import { log } from "../http/log";
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, type Jwks } from "./jwk";
 
 /** Who is calling, as proven by a verified access token. */
@@ -37,6 +38,8 @@ export function createAccessTokenVerifier(keys: JWTVerifyGetKey, { issuer, audie
       }));
     } catch (err) {
       if (err instanceof errors.JWTExpired) throw new AppError("TOKEN_EXPIRED", "The access token has expired; refresh it.");
+      // Why a token failed helps an operator; the caller only learns that it did.
+      log("info", "access token rejected", { reason: (err as { code?: string }).code ?? String(err) });
       throw new AppError("UNAUTHENTICATED", "The access token is not valid.");
     }
     const claims = ClaimsSchema.safeParse(payload);

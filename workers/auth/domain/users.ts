@@ -37,9 +37,10 @@ export async function registerCustomer(db: Database, input: NewUser, bcryptCost:
   }
 }
 
+// JSON rather than text[]: in workerd postgres.js runs without fetch_types, so it cannot parse arrays.
 const rolesOf = sql<string[]>`coalesce(
-  (select array_agg(${userRoles.role} order by ${userRoles.role}) from ${userRoles} where ${userRoles.userId} = ${users.id}),
-  '{}'::text[])`;
+  (select json_agg(${userRoles.role} order by ${userRoles.role}) from ${userRoles} where ${userRoles.userId} = ${users.id}),
+  '[]'::json)`;
 
 export async function findUserByEmail(db: Queryable, email: string) {
   const [user] = await db
