@@ -3,7 +3,6 @@ import type { ExecutionContext, WorkerModule } from "../../shared/worker";
 export interface ApiResponse {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
   body: any;
   text: string;
 }
