@@ -44,7 +44,7 @@ export const env = {
       .refine((v) => URL.canParse(v), "must be a URL"),
   int: (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback),
   string: (fallback: string) => z.string().min(1).default(fallback),
-  json: <T extends z.ZodType>(schema: T) =>
+  json: <T extends z.ZodType>(schema: T, expected: string) =>
     z.string().transform((raw, ctx): z.output<T> => {
       let parsed: unknown;
       try {
@@ -55,7 +55,7 @@ export const env = {
       }
       const result = schema.safeParse(parsed);
       if (!result.success) {
-        ctx.addIssue({ code: "custom", message: result.error.issues[0]?.message ?? "is not valid" });
+        ctx.addIssue({ code: "custom", message: expected });
         return z.NEVER;
       }
       return result.data;

@@ -5,17 +5,14 @@ export const ACCESS_TOKEN_ALG = "ES256";
 /** RFC 9068 media type of JWT access tokens, checked on verification so no other JWT passes as one. */
 export const ACCESS_TOKEN_TYP = "at+jwt";
 
-export const PrivateJwkSchema = z.object(
-  {
-    kty: z.literal("EC"),
-    crv: z.literal("P-256"),
-    x: z.string().min(1),
-    y: z.string().min(1),
-    d: z.string().min(1),
-    kid: z.string().min(1),
-  },
-  { error: "must be a private EC P-256 JWK with a kid" },
-);
+export const PrivateJwkSchema = z.object({
+  kty: z.literal("EC"),
+  crv: z.literal("P-256"),
+  x: z.string().min(1),
+  y: z.string().min(1),
+  d: z.string().min(1),
+  kid: z.string().min(1),
+});
 export type PrivateJwk = z.infer<typeof PrivateJwkSchema>;
 
 export const PublicJwkSchema = z.object({
@@ -29,7 +26,7 @@ export const PublicJwkSchema = z.object({
 });
 export type PublicJwk = z.infer<typeof PublicJwkSchema>;
 
-export const JwksSchema = z.object({ keys: z.array(PublicJwkSchema).min(1) }, { error: "must be a JWKS with at least one EC P-256 key" });
+export const JwksSchema = z.object({ keys: z.array(PublicJwkSchema).min(1) });
 export type Jwks = z.infer<typeof JwksSchema>;
 
 /** The public half of a signing key, as published in the JWKS. */

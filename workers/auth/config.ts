@@ -5,7 +5,7 @@ import { env } from "../../shared/config";
 export const AuthConfigSchema = z.object({
   DATABASE_URL: env.url(),
   /** The private signing key, a JSON EC P-256 JWK with a kid. `npm start` makes one under .data/. */
-  JWT_PRIVATE_JWK: env.json(PrivateJwkSchema),
+  JWT_PRIVATE_JWK: env.json(PrivateJwkSchema, "must be a private EC P-256 JWK with a kid"),
   JWT_ISSUER: env.string("airline-auth"),
   JWT_AUDIENCE: env.string("airline-api"),
   ACCESS_TOKEN_TTL_SECONDS: env.int(60, 86_400, 900),
