@@ -17,31 +17,26 @@ const ctx: ExecutionContext = { waitUntil: () => {}, passThroughOnException: () 
 
 /** Calls a worker module in-process with a given env, the way the runtime would. */
 export function clientFor(worker: WorkerModule, env: () => Record<string, unknown>) {
-  return async (method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> => {
-    const headers = new Headers(options.headers);
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-      if (!headers.has("content-type")) headers.set("content-type", "application/json");
-    }
-    if (options.token) headers.set("authorization", `Bearer ${options.token}`);
-    const res = await worker.fetch(new Request(`http://worker.test${path}`, { method, headers, body }), env(), ctx);
-    return parse(res);
-  };
+  return async (method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> =>
+    parse(await worker.fetch(new Request(`http://worker.test${path}`, requestInit(method, options)), env(), ctx));
 }
 
 /** Calls a real HTTP server. */
 export function httpClient(baseUrl: () => string) {
-  return async (method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> => {
-    const headers = new Headers(options.headers);
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-      if (!headers.has("content-type")) headers.set("content-type", "application/json");
-    }
-    if (options.token) headers.set("authorization", `Bearer ${options.token}`);
-    return parse(await fetch(`${baseUrl()}${path}`, { method, headers, body }));
-  };
+  return async (method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> =>
+    parse(await fetch(`${baseUrl()}${path}`, requestInit(method, options)));
+}
+
+/** JSON bodies (strings are sent as they are, to test malformed input) and a bearer token. */
+function requestInit(method: string, options: CallOptions): RequestInit {
+  const headers = new Headers(options.headers);
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  }
+  if (options.token) headers.set("authorization", `Bearer ${options.token}`);
+  return { method, headers, body };
 }
 
 async function parse(res: Response): Promise<ApiResponse> {
