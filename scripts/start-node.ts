@@ -5,11 +5,12 @@ import { httpService } from "../shared/http/forward";
 import type { WorkerModule } from "../shared/worker";
 import auth from "../workers/auth/index";
 import gateway from "../workers/gateway/index";
+import search from "../workers/search/index";
 import { type HostedWorker, serveWorker } from "./lib/node-host";
 import { prepareSystem, type WorkerName, workers } from "./lib/system";
 
 const say = (line: string) => console.log(`[start:node] ${line}`);
-const modules: Record<WorkerName, WorkerModule> = { auth, gateway };
+const modules: Record<WorkerName, WorkerModule> = { auth, search, gateway };
 
 async function main() {
   const system = await prepareSystem();

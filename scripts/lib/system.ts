@@ -2,17 +2,20 @@ import path from "node:path";
 import type { z } from "zod";
 import { createDatabase } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
+import { PrivateJwkSchema, publicJwk } from "../../shared/auth/jwk";
 import { parseConfig } from "../../shared/config";
 import { AuthConfigSchema } from "../../workers/auth/config";
 import { ensureAdmin } from "../../workers/auth/domain/users";
 import { Email, Password } from "../../workers/auth/schemas";
 import { GatewayConfigSchema } from "../../workers/gateway/config";
+import { SearchConfigSchema } from "../../workers/search/config";
 import { type RunningDatabase, startDatabase } from "./database";
 import { loadSigningKey } from "./keys";
 
 /** The workers, in start order (the gateway last, once what it routes to is up), with their config. */
 export const workers = [
   { name: "auth", port: Number(process.env.AUTH_PORT ?? 8788), schema: AuthConfigSchema },
+  { name: "search", port: Number(process.env.SEARCH_PORT ?? 8789), schema: SearchConfigSchema },
   { name: "gateway", port: Number(process.env.GATEWAY_PORT ?? 8787), schema: GatewayConfigSchema },
 ] as const;
 
@@ -36,7 +39,12 @@ export async function prepareSystem(dataDir = path.resolve(process.env.DATA_DIR 
   try {
     await migrateDatabase(database.url);
     const signingKey = await loadSigningKey(dataDir);
-    const shared = { ...stringEnv(), DATABASE_URL: database.url, JWT_PRIVATE_JWK: signingKey };
+    const shared = {
+      ...publicKeysOf(signingKey),
+      ...stringEnv(),
+      DATABASE_URL: database.url,
+      JWT_PRIVATE_JWK: signingKey,
+    };
 
     const varsFor = (name: WorkerName) => {
       const worker = workers.find((w) => w.name === name)!;
@@ -62,6 +70,15 @@ async function ensureAdminFromEnv(databaseUrl: string, bcryptCost: number) {
   if (!password.success) throw new Error(`Invalid configuration: ADMIN_PASSWORD ${password.error.issues[0]?.message}`);
   const admin = await ensureAdmin(createDatabase(databaseUrl), { email: email.data, password: password.data, name: "Administrator" }, bcryptCost);
   say(`admin account ready: ${admin.email}`);
+}
+
+/** JWT_PUBLIC_JWKS for the workers that verify tokens; a bad key is reported by the auth config. */
+function publicKeysOf(signingKey: string): { JWT_PUBLIC_JWKS?: string } {
+  try {
+    return { JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(PrivateJwkSchema.parse(JSON.parse(signingKey)))] }) };
+  } catch {
+    return {};
+  }
 }
 
 function stringEnv(): Record<string, string> {

@@ -5,7 +5,7 @@ import { parseConfig } from "../../shared/config";
 import { type BaseVariables, createWorkerApp } from "../../shared/http/app";
 import { type AuthConfig, AuthConfigSchema } from "./config";
 import { accessTokenVerifier } from "./domain/access-tokens";
-import { registerHealth } from "./routes/health";
+import { databaseHealth } from "../../shared/http/health";
 import { registerJwks } from "./routes/jwks";
 import { registerLogin } from "./routes/login";
 import { registerLogout } from "./routes/logout";
@@ -41,9 +41,9 @@ export function createAuthApp(): AuthApp {
     registerMe,
     registerRoleRoutes,
     registerJwks,
-    registerHealth,
   ]) {
     register(app);
   }
+  app.get("/health", databaseHealth);
   return app;
 }

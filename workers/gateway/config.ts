@@ -10,6 +10,13 @@ export const GatewayConfigSchema = z.object({
 export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
 
 /** The workers behind the gateway: the binding that reaches each, and the paths it serves. */
-export const upstreams = [{ name: "auth", binding: "AUTH", prefixes: ["/api/v1/auth"] }] as const;
+export const upstreams = [
+  { name: "auth", binding: "AUTH", prefixes: ["/api/v1/auth"] },
+  {
+    name: "search",
+    binding: "SEARCH",
+    prefixes: ["/api/v1/cities", "/api/v1/airports", "/api/v1/airplanes", "/api/v1/flights", "/api/v1/itineraries"],
+  },
+] as const;
 
 export type UpstreamName = (typeof upstreams)[number]["name"];

@@ -1,0 +1,17 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+
+/**
+ * Seats a flight can still sell, at this moment: capacity minus seats held by a live hold or sold.
+ * A hold past `held_until` counts as free even before the cleanup job clears it, so search, the
+ * seat map and booking agree at every instant. Reads only the partial index of taken seats.
+ */
+export function seatsAvailable(flightId: AnyPgColumn | SQL, capacity: AnyPgColumn | SQL): SQL<number> {
+  return sql<number>`(${capacity} - (
+    select count(*)::int from seats s
+    where s.flight_id = ${flightId} and s.booking_id is not null
+      and (s.held_until is null or s.held_until > now())))`;
+}
+
+/** The seat-level rule behind seatsAvailable: whether one seat row can be sold now. */
+export const seatIsFree = sql<boolean>`(booking_id is null or held_until <= now())`;

@@ -1,0 +1,67 @@
+import { beforeAll } from "vitest";
+import { publicJwk } from "../../shared/auth/jwk";
+import search from "../../workers/search/index";
+import { useAuthWorker } from "./auth";
+import { clientFor } from "./client";
+
+export interface FlightInput {
+  flightNumber?: string;
+  airplaneId: string;
+  from: string;
+  to: string;
+  departureTime: string;
+  arrivalTime: string;
+  price?: { amount: number; currency: string };
+  boardingGate?: string;
+}
+
+/**
+ * The search worker beside the auth worker (which issues the admin's token), over one database.
+ * Fixtures go through the public API, as an admin would create them.
+ */
+export function useCatalog() {
+  const auth = useAuthWorker();
+  const env: Record<string, string> = {};
+  let adminToken = "";
+  beforeAll(async () => {
+    Object.assign(env, {
+      DATABASE_URL: auth.db.url(),
+      JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(JSON.parse(auth.env.JWT_PRIVATE_JWK!))] }),
+      SEARCH_CACHE_SECONDS: "10",
+    });
+    adminToken = (await auth.newAdmin()).accessToken;
+  });
+  const call = clientFor(search, () => env);
+
+  async function create(path: string, body: unknown) {
+    const res = await call("POST", path, { body, token: adminToken });
+    if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${res.text}`);
+    return res.body.data;
+  }
+
+  let cityCount = 0;
+  const airport = async (code: string, timeZone: string) => {
+    const city = await create("/api/v1/cities", { name: `City ${code} ${++cityCount}`, country: "XX" });
+    return create("/api/v1/airports", { code, name: `${code} International`, cityId: city.id, timeZone });
+  };
+  const airplane = (cabins = [{ cabin: "economy", rows: 2, seatsPerRow: 2 }], model = "Test plane") =>
+    create("/api/v1/airplanes", { model, cabins });
+  let flightCount = 0;
+  const flight = (input: FlightInput) =>
+    create("/api/v1/flights", {
+      flightNumber: `TS ${++flightCount}`,
+      price: { amount: 100_00, currency: "INR" },
+      ...input,
+    });
+
+  /** Marks seats of a flight as held until `until` (or sold when null) by a made-up booking. */
+  async function takeSeats(flightId: string, count: number, until: Date | null) {
+    await auth.db.sql()`
+      update seats set booking_id = gen_random_uuid(), held_until = ${until}
+      where (flight_id, row, letter) in (
+        select flight_id, row, letter from seats where flight_id = ${flightId} and booking_id is null
+        order by row, letter limit ${count})`;
+  }
+
+  return { ...auth, call, env, adminToken: () => adminToken, airport, airplane, flight, takeSeats };
+}

@@ -1,0 +1,108 @@
+import { sql } from "drizzle-orm";
+import { seatsAvailable } from "../../../db/availability";
+import type { Queryable } from "../../../db/client";
+import { decodeCursor, encodeCursor, keysetAfter, parseSort } from "../../../shared/pagination";
+import { toZonedIso } from "../../../shared/time";
+import { type FlightView, findFlights } from "./flights";
+
+export const ITINERARY_SORT_KEYS = ["price", "departureTime", "arrivalTime", "duration"] as const;
+
+/** A connection needs this much time on the ground, and is not offered past the upper bound. */
+export const MIN_CONNECTION = "45 minutes";
+export const MAX_CONNECTION = "12 hours";
+
+export interface ItinerarySearch {
+  from: string;
+  to: string;
+  date: string;
+  passengers: number;
+  maxStops: number;
+  sort?: string;
+  limit: number;
+  cursor?: string;
+}
+
+interface Candidate extends Record<string, unknown> {
+  id: string;
+  leg1: string;
+  leg2: string | null;
+  price: number;
+  currency: string;
+  departure: Date;
+  arrival: Date;
+  duration: number;
+  layover: number | null;
+  seats: number;
+  destination_zone: string;
+  origin_zone: string;
+}
+
+const sortExpr = { price: sql`price`, departureTime: sql`departure`, arrivalTime: sql`arrival`, duration: sql`duration` };
+
+/**
+ * Direct flights and one-stop connections from `from` to `to` leaving on the origin's local `date`:
+ * the second leg leaves the connecting airport 45 minutes to 12 hours after the first lands (the
+ * same day or overnight), both legs have seats for every passenger, and both are priced in one
+ * currency so the total is a sum.
+ */
+export async function searchItineraries(db: Queryable, q: ItinerarySearch) {
+  const sort = parseSort(q.sort, ITINERARY_SORT_KEYS, "departureTime");
+  const keyset = [...sort.map((k) => ({ expr: sortExpr[k.key], descending: k.descending })), { expr: sql`id`, descending: false }];
+  const after = q.cursor ? keysetAfter(keyset, decodeCursor(q.cursor, sort, keyset.length)) : sql`true`;
+  const available = (f: string) => seatsAvailable(sql.raw(`${f}.id`), sql.raw(`${f}.capacity`));
+
+  const candidates = await db.execute<Candidate>(sql`
+    with first_leg as (
+      select f.*, ${available("f")} as seats
+      from flights f
+      where f.origin = ${q.from} and f.departure_local_date = ${q.date} and f.status <> 'cancelled'
+    ),
+    itineraries as (
+      select l1.id::text as id, l1.id as leg1, null::uuid as leg2, l1.price_amount as price, l1.currency,
+        l1.departure_time as departure, l1.arrival_time as arrival, l1.duration_minutes as duration,
+        null::int as layover, l1.seats
+      from first_leg l1
+      where l1.destination = ${q.to} and l1.seats >= ${q.passengers}
+      union all
+      select l1.id::text || '+' || l2.id::text, l1.id, l2.id, l1.price_amount + l2.price_amount, l1.currency,
+        l1.departure_time, l2.arrival_time,
+        round(extract(epoch from l2.arrival_time - l1.departure_time) / 60)::int,
+        round(extract(epoch from l2.departure_time - l1.arrival_time) / 60)::int,
+        least(l1.seats, ${available("l2")})
+      from first_leg l1
+      join flights l2 on l2.origin = l1.destination and l2.destination = ${q.to}
+        and l2.departure_time between l1.arrival_time + ${MIN_CONNECTION}::interval and l1.arrival_time + ${MAX_CONNECTION}::interval
+      where ${q.maxStops} >= 1 and l1.destination <> ${q.to} and l2.status <> 'cancelled'
+        and l2.currency = l1.currency and l1.seats >= ${q.passengers}
+    )
+    select i.*, o.time_zone as origin_zone, d.time_zone as destination_zone
+    from itineraries i, airports o, airports d
+    where o.code = ${q.from} and d.code = ${q.to} and i.seats >= ${q.passengers} and ${after}
+    order by ${sql.join(
+      keyset.map((k) => sql`${k.expr} ${sql.raw(k.descending ? "desc" : "asc")}`),
+      sql`, `,
+    )}
+    limit ${q.limit + 1}`);
+
+  const page = candidates.slice(0, q.limit);
+  const legs = await findFlights(db, [...new Set(page.flatMap((c) => (c.leg2 ? [c.leg1, c.leg2] : [c.leg1])))]);
+  const last = page[page.length - 1];
+  const value = (c: Candidate, key: (typeof ITINERARY_SORT_KEYS)[number]) =>
+    ({ price: Number(c.price), departureTime: new Date(c.departure).toISOString(), arrivalTime: new Date(c.arrival).toISOString(), duration: c.duration })[key];
+  return {
+    items: page.map((c) => ({
+      id: c.id,
+      from: q.from,
+      to: q.to,
+      stops: c.leg2 ? 1 : 0,
+      departureTime: toZonedIso(new Date(c.departure), c.origin_zone),
+      arrivalTime: toZonedIso(new Date(c.arrival), c.destination_zone),
+      durationMinutes: c.duration,
+      layoverMinutes: c.layover,
+      price: { amount: Number(c.price), currency: c.currency },
+      seatsAvailable: c.seats,
+      legs: [c.leg1, c.leg2].filter((id): id is string => Boolean(id)).map((id) => legs.get(id) as FlightView),
+    })),
+    next: candidates.length > q.limit && last ? encodeCursor(sort, [...sort.map((k) => value(last, k.key)), last.id]) : null,
+  };
+}

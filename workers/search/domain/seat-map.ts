@@ -1,0 +1,34 @@
+import { asc, eq, sql } from "drizzle-orm";
+import { seatIsFree } from "../../../db/availability";
+import type { Queryable } from "../../../db/client";
+import { flights, seats } from "../../../db/schema";
+import { notFound } from "../../../shared/errors";
+
+type Cabin = "first" | "business" | "economy";
+
+/** The seat map: cabins front to back, rows in order, each seat with whether it can be sold now. */
+export async function seatMap(db: Queryable, flightId: string) {
+  const [flight] = await db.select({ id: flights.id }).from(flights).where(eq(flights.id, flightId));
+  if (!flight) throw notFound("Flight");
+  const rows = await db
+    .select({ row: seats.row, letter: seats.letter, cabin: seats.cabin, available: sql<boolean>`${seatIsFree}` })
+    .from(seats)
+    .where(eq(seats.flightId, flightId))
+    .orderBy(asc(seats.row), asc(seats.letter));
+
+  const cabins: { cabin: Cabin; rows: { row: number; seats: { seat: string; available: boolean }[] }[] }[] = [];
+  for (const seat of rows) {
+    let cabin = cabins[cabins.length - 1];
+    if (cabin?.cabin !== seat.cabin) {
+      cabin = { cabin: seat.cabin, rows: [] };
+      cabins.push(cabin);
+    }
+    let row = cabin.rows[cabin.rows.length - 1];
+    if (row?.row !== seat.row) {
+      row = { row: seat.row, seats: [] };
+      cabin.rows.push(row);
+    }
+    row.seats.push({ seat: `${seat.row}${seat.letter}`, available: seat.available });
+  }
+  return { flightId, cabins };
+}

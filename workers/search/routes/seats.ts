@@ -1,0 +1,20 @@
+import { createRoute } from "@hono/zod-openapi";
+import { dataResponse, errorResponses } from "../../../shared/http/openapi";
+import type { SearchApp } from "../app";
+import { seatMap } from "../domain/seat-map";
+import { IdParam, SeatMap } from "../schemas";
+import { searchCache } from "./cache";
+
+const route = createRoute({
+  method: "get",
+  path: "/api/v1/flights/{id}/seats",
+  tags: ["Flights"],
+  summary: "The seat map, by cabin and row",
+  middleware: searchCache,
+  request: { params: IdParam },
+  responses: { 200: dataResponse(SeatMap, "Seats and whether each can be booked now"), ...errorResponses(400, 404) },
+});
+
+export function registerSeatMapRoute(app: SearchApp) {
+  app.openapi(route, async (c) => c.json({ data: await seatMap(c.var.db, c.req.valid("param").id) }, 200));
+}

@@ -1,0 +1,180 @@
+import { z } from "@hono/zod-openapi";
+import { PageQuery } from "../../shared/pagination";
+import { isTimeZone } from "../../shared/time";
+
+export const IataCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{3}$/, { error: "must be a 3-letter IATA code" })
+  .openapi({ example: "DEL" });
+
+export const Money = z
+  .object({
+    amount: z.number().int({ error: "must be an integer amount in minor units" }).min(0).max(1e12),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 code like INR" })
+      .openapi({ example: "INR" }),
+  })
+  .openapi("Money", { example: { amount: 549900, currency: "INR" } });
+
+export const Instant = z.iso
+  .datetime({ offset: true, error: "must be an ISO 8601 date-time with an offset" })
+  .openapi({ example: "2026-12-01T09:30:00+05:30" });
+
+export const IdParam = z.object({ id: z.uuid({ error: "must be a UUID" }) });
+
+export const City = z.object({ id: z.uuid(), name: z.string(), country: z.string() }).openapi("City");
+export const NewCity = z.object({
+  name: z.string().trim().min(1).max(100).openapi({ example: "New Delhi" }),
+  country: z.string().trim().min(2).max(60).openapi({ example: "IN" }),
+});
+
+export const Airport = z
+  .object({ code: z.string(), name: z.string(), cityId: z.uuid(), city: z.string(), country: z.string(), timeZone: z.string() })
+  .openapi("Airport");
+export const NewAirport = z.object({
+  code: IataCode,
+  name: z.string().trim().min(1).max(120).openapi({ example: "Indira Gandhi International" }),
+  cityId: z.uuid({ error: "must be a UUID" }),
+  timeZone: z
+    .string()
+    .refine(isTimeZone, { error: "must be an IANA time zone such as Asia/Kolkata" })
+    .openapi({ example: "Asia/Kolkata" }),
+});
+
+const CabinName = z.enum(["first", "business", "economy"]);
+export const Cabin = z.object({
+  cabin: CabinName,
+  rows: z.number().int().min(1).max(99),
+  seatsPerRow: z.number().int().min(1).max(10),
+});
+export const Airplane = z
+  .object({ id: z.uuid(), model: z.string(), capacity: z.number().int(), cabins: z.array(Cabin) })
+  .openapi("Airplane");
+export const NewAirplane = z.object({
+  model: z.string().trim().min(1).max(80).openapi({ example: "Airbus A320neo" }),
+  cabins: z
+    .array(Cabin)
+    .min(1)
+    .max(3)
+    .refine((cabins) => new Set(cabins.map((c) => c.cabin)).size === cabins.length, { error: "must not repeat a cabin" })
+    .refine((cabins) => cabins.reduce((n, c) => n + c.rows, 0) <= 99, { error: "must have at most 99 rows in all" }),
+});
+
+export const FlightStatus = z.enum(["scheduled", "delayed", "cancelled"]);
+
+export const Flight = z
+  .object({
+    id: z.uuid(),
+    flightNumber: z.string(),
+    airplaneId: z.uuid(),
+    from: z.string(),
+    to: z.string(),
+    departureTime: z.string().openapi({ description: "In the departure airport's local time, with offset" }),
+    arrivalTime: z.string().openapi({ description: "In the arrival airport's local time, with offset" }),
+    durationMinutes: z.number().int(),
+    price: Money,
+    seatsAvailable: z.number().int(),
+    capacity: z.number().int(),
+    boardingGate: z.string().nullable(),
+    status: FlightStatus,
+  })
+  .openapi("Flight");
+
+const FlightNumber = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{2} ?\d{1,4}[A-Z]?$/, { error: "must be an airline code and number, like AI 101" });
+
+export const NewFlight = z
+  .object({
+    flightNumber: FlightNumber,
+    airplaneId: z.uuid({ error: "must be a UUID" }),
+    from: IataCode,
+    to: IataCode,
+    departureTime: Instant,
+    arrivalTime: Instant,
+    price: Money,
+    boardingGate: z.string().trim().min(1).max(10).optional(),
+  })
+  .superRefine((f, ctx) => {
+    if (f.from === f.to) ctx.addIssue({ code: "custom", path: ["to"], message: "must differ from from" });
+    if (Date.parse(f.arrivalTime) <= Date.parse(f.departureTime)) {
+      ctx.addIssue({ code: "custom", path: ["arrivalTime"], message: "must be after departureTime" });
+    }
+  });
+
+export const FlightChanges = z
+  .object({
+    departureTime: Instant.optional(),
+    arrivalTime: Instant.optional(),
+    price: Money.optional(),
+    boardingGate: z.string().trim().min(1).max(10).nullable().optional(),
+    status: FlightStatus.optional(),
+  })
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, { error: "must change at least one field" });
+
+const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "must be a local time HH:MM" });
+const LocalDate = z.iso.date({ error: "must be a date YYYY-MM-DD" });
+
+export const FlightSearchQuery = z
+  .object({
+    from: IataCode.optional(),
+    to: IataCode.optional(),
+    date: LocalDate.optional().openapi({ description: "The departure airport's local calendar day" }),
+    passengers: z.coerce.number().int().min(1).max(9).default(1),
+    minPrice: z.coerce.number().int().min(0).optional(),
+    maxPrice: z.coerce.number().int().min(0).optional(),
+    departAfter: LocalTime.optional(),
+    departBefore: LocalTime.optional(),
+    maxDurationMinutes: z.coerce.number().int().min(1).max(10_000).optional(),
+    sort: z.string().max(100).optional().openapi({ example: "price,-departureTime" }),
+    ...PageQuery,
+  })
+  .superRefine((q, ctx) => {
+    if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice) {
+      ctx.addIssue({ code: "custom", path: ["maxPrice"], message: "must not be below minPrice" });
+    }
+  });
+
+export const ItineraryQuery = z.object({
+  from: IataCode,
+  to: IataCode,
+  date: LocalDate,
+  passengers: z.coerce.number().int().min(1).max(9).default(1),
+  maxStops: z.coerce.number().int().min(0).max(1).default(1),
+  sort: z.string().max(100).optional().openapi({ example: "duration" }),
+  ...PageQuery,
+});
+
+export const Itinerary = z
+  .object({
+    id: z.string(),
+    from: z.string(),
+    to: z.string(),
+    stops: z.number().int(),
+    departureTime: z.string(),
+    arrivalTime: z.string(),
+    durationMinutes: z.number().int(),
+    layoverMinutes: z.number().int().nullable(),
+    price: Money,
+    seatsAvailable: z.number().int(),
+    legs: z.array(Flight),
+  })
+  .openapi("Itinerary");
+
+export const SeatMap = z
+  .object({
+    flightId: z.uuid(),
+    cabins: z.array(
+      z.object({
+        cabin: CabinName,
+        rows: z.array(z.object({ row: z.number().int(), seats: z.array(z.object({ seat: z.string(), available: z.boolean() })) })),
+      }),
+    ),
+  })
+  .openapi("SeatMap");
