@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../scripts/lib/keys";
+import { publicJwk } from "../../shared/auth/jwk";
 import { freePort } from "../../scripts/lib/processes";
 import { startWranglerDev } from "../../scripts/lib/wrangler";
 import { httpClient } from "../support/client";
@@ -26,6 +27,13 @@ beforeAll(async () => {
     vars: { DATABASE_URL: db.url(), JWT_PRIVATE_JWK: key, BCRYPT_COST: "4" },
   });
   children.push(authWorker);
+  const searchWorker = await startWranglerDev({
+    ...common,
+    name: "search",
+    port: await freePort(),
+    vars: { DATABASE_URL: db.url(), JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(JSON.parse(key))] }) },
+  });
+  children.push(searchWorker);
   const gatewayWorker = await startWranglerDev({
     ...common,
     name: "gateway",
@@ -66,8 +74,40 @@ describe("gateway + auth under wrangler dev", () => {
   it("propagates request ids and reports health", async () => {
     const health = await call("GET", "/health", { headers: { "x-request-id": "e2e-health-1" } });
     expect(health.status).toBe(200);
-    expect(health.body.checks).toEqual({ database: "ok", auth: "ok" });
+    expect(health.body.checks).toEqual({ database: "ok", auth: "ok", search: "ok" });
     expect(health.headers.get("x-request-id")).toBe("e2e-health-1");
+  });
+
+  it("an admin builds a flight and a customer finds it, all in workerd", async () => {
+    await call("POST", "/api/v1/auth/signup", { body: { email: "ops@example.com", password: "ops password", name: "Ops" } });
+    await db.sql()`insert into user_roles (user_id, role) select id, 'admin' from users where email = 'ops@example.com'`;
+    const token = (await call("POST", "/api/v1/auth/login", { body: { email: "ops@example.com", password: "ops password" } })).body.data
+      .accessToken;
+    const post = async (path: string, body: unknown) => {
+      const res = await call("POST", path, { body, token });
+      expect(res.status, res.text).toBe(201);
+      return res.body.data;
+    };
+    const city = await post("/api/v1/cities", { name: "Edge City", country: "IN" });
+    await post("/api/v1/airports", { code: "EDA", name: "Edge A", cityId: city.id, timeZone: "Asia/Kolkata" });
+    await post("/api/v1/airports", { code: "EDB", name: "Edge B", cityId: city.id, timeZone: "Asia/Kolkata" });
+    const plane = await post("/api/v1/airplanes", { model: "Edge 1", cabins: [{ cabin: "economy", rows: 3, seatsPerRow: 4 }] });
+    const flight = await post("/api/v1/flights", {
+      flightNumber: "ED 1",
+      airplaneId: plane.id,
+      from: "EDA",
+      to: "EDB",
+      departureTime: "2030-01-01T20:00:00Z",
+      arrivalTime: "2030-01-01T22:00:00Z",
+      price: { amount: 450000, currency: "INR" },
+    });
+    expect(flight.departureTime).toBe("2030-01-02T01:30:00+05:30");
+
+    const found = await call("GET", "/api/v1/flights?from=EDA&to=EDB&date=2030-01-02&passengers=2");
+    expect(found.body.data.map((f: { id: string }) => f.id)).toEqual([flight.id]);
+    expect(found.body.data[0].seatsAvailable).toBe(12);
+    const trips = await call("GET", "/api/v1/itineraries?from=EDA&to=EDB&date=2030-01-02");
+    expect(trips.body.data).toHaveLength(1);
   });
 
   it("keeps the error envelope at the edge", async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { publicJwk } from "../../shared/auth/jwk";
 import { httpService } from "../../shared/http/forward";
 import type { Fetcher } from "../../shared/worker";
 import { generateSigningKey } from "../../scripts/lib/keys";
@@ -6,21 +7,32 @@ import { type HostedWorker, serveWorker } from "../../scripts/lib/node-host";
 import { freePort } from "../../scripts/lib/processes";
 import auth from "../../workers/auth/index";
 import gateway from "../../workers/gateway/index";
+import search from "../../workers/search/index";
 import { clientFor, httpClient } from "../support/client";
 import { useTestDatabase } from "../support/database";
 
 const db = useTestDatabase();
 let authServer: HostedWorker;
+let searchServer: HostedWorker;
 let gatewayServer: HostedWorker;
 
 beforeAll(async () => {
   const authEnv = { DATABASE_URL: db.url(), JWT_PRIVATE_JWK: JSON.stringify(await generateSigningKey()), BCRYPT_COST: "4" };
   authServer = await serveWorker(auth, authEnv);
-  gatewayServer = await serveWorker(gateway, { DATABASE_URL: db.url(), AUTH: httpService(authServer.url) });
+  searchServer = await serveWorker(search, {
+    DATABASE_URL: db.url(),
+    JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(JSON.parse(authEnv.JWT_PRIVATE_JWK))] }),
+  });
+  gatewayServer = await serveWorker(gateway, {
+    DATABASE_URL: db.url(),
+    AUTH: httpService(authServer.url),
+    SEARCH: httpService(searchServer.url),
+  });
 });
 
 afterAll(async () => {
   await gatewayServer?.close();
+  await searchServer?.close();
   await authServer?.close();
 });
 
@@ -58,10 +70,17 @@ describe("the gateway on Node, in front of the auth worker", () => {
     expect(malformed.body.error.code).toBe("MALFORMED_JSON");
   });
 
-  it("GET /health reports the database and auth", async () => {
+  it("routes catalog and search paths to the search worker", async () => {
+    const res = await call("GET", "/api/v1/flights?from=DEL");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: [], page: { next: null } });
+    expect((await call("GET", "/api/v1/airports")).status).toBe(200);
+  });
+
+  it("GET /health reports the database and every worker", async () => {
     const res = await call("GET", "/health");
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: "ok", checks: { database: "ok", auth: "ok" } });
+    expect(res.body).toEqual({ status: "ok", checks: { database: "ok", auth: "ok", search: "ok" } });
   });
 });
 
@@ -69,19 +88,23 @@ describe("the gateway when a dependency is down", () => {
   const deadAuth = async () => httpService(`http://127.0.0.1:${await freePort()}`);
 
   it("health is 503 naming auth", async () => {
-    const env = { DATABASE_URL: db.url(), AUTH: await deadAuth() };
+    const env = { DATABASE_URL: db.url(), AUTH: await deadAuth(), SEARCH: httpService(searchServer.url) };
     const res = await clientFor(gateway, () => env)("GET", "/health");
     expect(res.status).toBe(503);
-    expect(res.body.checks).toEqual({ database: "ok", auth: "down" });
+    expect(res.body.checks).toEqual({ database: "ok", auth: "down", search: "ok" });
     expect(res.body.error.code).toBe("DEPENDENCY_UNAVAILABLE");
     expect(res.body.error.message).toContain("auth");
   });
 
   it("health is 503 naming the database", async () => {
-    const env = { DATABASE_URL: "postgres://postgres@127.0.0.1:1/none", AUTH: httpService(authServer.url) };
+    const env = {
+      DATABASE_URL: "postgres://postgres@127.0.0.1:1/none",
+      AUTH: httpService(authServer.url),
+      SEARCH: httpService(searchServer.url),
+    };
     const res = await clientFor(gateway, () => env)("GET", "/health");
     expect(res.status).toBe(503);
-    expect(res.body.checks).toEqual({ database: "down", auth: "ok" });
+    expect(res.body.checks).toEqual({ database: "down", auth: "ok", search: "ok" });
   });
 
   it("a request to a dead worker is 503 DEPENDENCY_UNAVAILABLE", async () => {
