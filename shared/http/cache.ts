@@ -6,6 +6,7 @@ import { etag } from "hono/etag";
  * while revalidating), with an ETag so revalidation is a 304. Look-to-book traffic is mostly
  * repeated searches; availability may lag by at most `seconds`, and booking rechecks it anyway.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any worker's context
 export function publicCache(seconds: number | ((c: Context<any>) => number)): MiddlewareHandler[] {
   const setHeader: MiddlewareHandler = async (c, next) => {
     await next();
