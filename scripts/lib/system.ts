@@ -1,7 +1,9 @@
 import path from "node:path";
+import postgres from "postgres";
 import type { z } from "zod";
 import { createDatabase } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
+import { seedCatalog } from "../../db/seed/index";
 import { PrivateJwkSchema, publicJwk } from "../../shared/auth/jwk";
 import { parseConfig } from "../../shared/config";
 import { AuthConfigSchema } from "../../workers/auth/config";
@@ -53,6 +55,7 @@ export async function prepareSystem(dataDir = path.resolve(process.env.DATA_DIR 
     for (const worker of workers) parseConfig(worker.schema as z.ZodType, varsFor(worker.name));
 
     await ensureAdminFromEnv(database.url, parseConfig(AuthConfigSchema, varsFor("auth")).BCRYPT_COST);
+    if (process.env.DEMO_DATA !== "false") await loadDemoNetwork(database.url);
     return { dataDir, database, varsFor };
   } catch (err) {
     await database.stop();
@@ -78,6 +81,20 @@ function publicKeysOf(signingKey: string): { JWT_PUBLIC_JWKS?: string } {
     return { JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(PrivateJwkSchema.parse(JSON.parse(signingKey)))] }) };
   } catch {
     return {};
+  }
+}
+
+/** On the first start (no flights yet), two weeks of the demo network so search answers at once. */
+async function loadDemoNetwork(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 3, onnotice: () => {} });
+  try {
+    const [any] = await sql`select exists (select 1 from flights) as present`;
+    if (any?.present) return;
+    say("loading the demo network (first start only; DEMO_DATA=false skips it)");
+    const counts = await seedCatalog(sql, { days: 14 });
+    say(`demo network: ${counts.airports} airports, ${counts.flights} flights over 14 days from today`);
+  } finally {
+    await sql.end({ timeout: 5 });
   }
 }
 

@@ -1,0 +1,193 @@
+// Search latency and throughput on 10 thousand and on 1 million flights, in one run.
+// The aim: 1M-flight figures within 2x of the 10k ones, because every search is index-backed.
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { disconnectAll } from "#db-connection";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { migrateDatabase } from "../db/migrate";
+import { schema } from "../db/client";
+import { seedCatalog } from "../db/seed/index";
+import { buildRoutes } from "../db/seed/network";
+import { publicJwk } from "../shared/auth/jwk";
+import { generateSigningKey } from "../scripts/lib/keys";
+import { type HostedWorker, serveWorker } from "../scripts/lib/node-host";
+import search from "../workers/search/index";
+import { searchFlights } from "../workers/search/domain/search";
+import { searchItineraries } from "../workers/search/domain/itineraries";
+
+const SERVER = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4_000);
+const START = "2030-01-01"; // fixed, so the datasets can be kept between runs
+// Both datasets get the seed's densest timetable (4x the base departures a day); the small one
+// spans under two days, so queries ask for the first day, which is complete in both.
+const DAYS_QUERIED = 1;
+const DATASETS = [
+  { name: "10k", flights: 10_000 },
+  { name: "1M", flights: Number(process.env.BENCH_LARGE_FLIGHTS ?? 1_000_000) },
+];
+const CONCURRENCY = [1, 32];
+
+console.log = () => {}; // the worker's per-request log lines would bury the table
+const out = (line = "") => process.stdout.write(`${line}\n`);
+
+function urlOf(database: string) {
+  const url = new URL(SERVER);
+  url.pathname = `/${database}`;
+  return url.href;
+}
+
+/** A seeded database per size, kept between runs (building a million flights takes minutes). */
+async function ensureDataset(name: string, flights: number): Promise<string> {
+  const database = `airline_bench_search_${name.toLowerCase()}`;
+  const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
+  const [exists] = await admin`select 1 from pg_database where datname = ${database}`;
+  if (!exists) await admin.unsafe(`create database ${database}`);
+  await admin.end();
+  const url = urlOf(database);
+  await migrateDatabase(url);
+  const sql = postgres(url, { max: 4, onnotice: () => {} });
+  try {
+    const [{ n }] = (await sql`select count(*)::int as n from flights`) as unknown as [{ n: number }];
+    if (n !== flights) {
+      const started = performance.now();
+      out(`building the ${name} dataset (${flights.toLocaleString("en")} flights)…`);
+      await seedCatalog(sql, { days: 1, flights, startDate: START, reset: true, log: (l) => out(`  ${l}`) });
+      out(`  built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+  } finally {
+    await sql.end();
+  }
+  return url;
+}
+
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Deterministic query streams: real routes of the seeded network on the first days of the schedule. */
+function queries() {
+  const routes = buildRoutes().filter((r) => r.domestic);
+  let i = 0;
+  const next = () => {
+    const route = routes[(i * 7919) % routes.length]!;
+    const date = addDays(START, i % DAYS_QUERIED);
+    i++;
+    return { from: route.origin.code, to: route.destination.code, date };
+  };
+  const codes = [...new Set(routes.map((r) => r.origin.code))];
+  let j = 0;
+  const pair = () => {
+    const from = codes[(j * 31) % codes.length]!;
+    let to = codes[(j * 17 + 5) % codes.length]!;
+    if (to === from) to = codes[(j * 17 + 6) % codes.length]!;
+    const date = addDays(START, j++ % DAYS_QUERIED);
+    return { from, to, date };
+  };
+  return {
+    "route + date": () => {
+      const q = next();
+      return `/api/v1/flights?from=${q.from}&to=${q.to}&date=${q.date}`;
+    },
+    "route + date + filters": () => {
+      const q = next();
+      return `/api/v1/flights?from=${q.from}&to=${q.to}&date=${q.date}&passengers=2&maxPrice=2000000&departAfter=06:00&departBefore=22:00&maxDurationMinutes=600&sort=price,-departureTime`;
+    },
+    "itineraries (≤1 stop)": () => {
+      const q = pair();
+      return `/api/v1/itineraries?from=${q.from}&to=${q.to}&date=${q.date}&passengers=2&sort=duration`;
+    },
+  };
+}
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  n: number;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+
+async function load(base: string, path: () => string, concurrency: number): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + DURATION_MS;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        const res = await fetch(base + path()).catch(() => undefined);
+        await res?.arrayBuffer();
+        if (res?.status === 200) latencies.push(performance.now() - t0);
+        else errors++;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const seconds = (performance.now() - started) / 1000;
+  return { rps: latencies.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), errors, n: latencies.length };
+}
+
+/** EXPLAIN ANALYZE of the statements the two main searches run, on the large dataset. */
+async function explain(url: string) {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const captured: { query: string; params: unknown[] }[] = [];
+  const db = drizzle(sql, { schema, logger: { logQuery: (query, params) => captured.push({ query, params }) } });
+  const routes = buildRoutes().filter((r) => r.domestic);
+  const r = routes[0]!;
+  await searchFlights(db, { from: r.origin.code, to: r.destination.code, date: addDays(START, 3), passengers: 2, limit: 20, sort: "price" });
+  await searchItineraries(db, { from: "GOI", to: "CCU", date: addDays(START, 3), passengers: 2, maxStops: 1, limit: 20, sort: "duration" });
+  for (const [title, statement] of [["flight search (route + date, sort=price, passengers=2)", captured[0]], ["itineraries", captured[captured.length - 2]]] as const) {
+    if (!statement) continue;
+    const plan = await sql.unsafe(`explain (analyze, buffers, costs off) ${statement.query}`, statement.params as never[]);
+    out(`\n-- EXPLAIN ${title}`);
+    for (const row of plan) out(String(Object.values(row)[0]));
+  }
+  await sql.end();
+}
+
+async function main() {
+  out(`# bench:search — ${new Date().toISOString()}`);
+  out(`machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model.trim()}, Node ${process.version}; ${DURATION_MS / 1000} s per cell`);
+  const key = await generateSigningKey();
+  const jwks = JSON.stringify({ keys: [publicJwk(key)] });
+  const servers: { name: string; server: HostedWorker; url: string }[] = [];
+  for (const d of DATASETS) {
+    const url = await ensureDataset(d.name, d.flights);
+    servers.push({ name: d.name, url, server: await serveWorker(search, { DATABASE_URL: url, JWT_PUBLIC_JWKS: jwks }) });
+  }
+
+  const results = new Map<string, Result>();
+  out("\n| flights | query | concurrency | req/s | p50 ms | p99 ms | errors |");
+  out("|---|---|---:|---:|---:|---:|---:|");
+  for (const [query] of Object.entries(queries())) {
+    for (const concurrency of CONCURRENCY) {
+      for (const { name, server } of servers) {
+        await load(server.url, queries()[query as keyof ReturnType<typeof queries>], 4); // warm-up
+        const r = await load(server.url, queries()[query as keyof ReturnType<typeof queries>], concurrency);
+        results.set(`${name}|${query}|${concurrency}`, r);
+        out(`| ${name} | ${query} | ${concurrency} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} |`);
+      }
+    }
+  }
+  out("\n| query | concurrency | p50 1M ÷ 10k | req/s 10k ÷ 1M |");
+  out("|---|---:|---:|---:|");
+  for (const query of Object.keys(queries())) {
+    for (const concurrency of CONCURRENCY) {
+      const small = results.get(`10k|${query}|${concurrency}`)!;
+      const large = results.get(`1M|${query}|${concurrency}`)!;
+      out(`| ${query} | ${concurrency} | ${(large.p50 / small.p50).toFixed(2)} | ${(small.rps / large.rps).toFixed(2)} |`);
+    }
+  }
+  await explain(servers[servers.length - 1]!.url);
+  for (const s of servers) await s.server.close();
+  await disconnectAll();
+  const failed = [...results.values()].some((r) => r.errors > 0);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:search failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
