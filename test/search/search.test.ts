@@ -108,6 +108,20 @@ describe("GET /api/v1/flights", () => {
     }
   });
 
+  it("does not offer a flight that has already departed", async () => {
+    const plane = (await call("GET", `/api/v1/flights/${ids.get("AA 1")}`)).body.data.airplaneId;
+    const past = await flight({
+      flightNumber: "AA 0",
+      airplaneId: plane,
+      from: "DEL",
+      to: "BOM",
+      departureTime: "2020-05-10T03:30:00Z",
+      arrivalTime: "2020-05-10T05:30:00Z",
+    });
+    expect(numbers(await search("from=DEL&to=BOM&date=2020-05-10"))).toEqual([]);
+    expect((await call("GET", `/api/v1/flights/${past.id}`)).status).toBe(200);
+  });
+
   it("validates every parameter", async () => {
     const bad = async (query: string, path: string) => {
       const res = await call("GET", `/api/v1/flights?${query}`);

@@ -56,6 +56,7 @@ export async function searchItineraries(db: Queryable, q: ItinerarySearch) {
       select f.*, ${available("f")} as seats
       from flights f
       where f.origin = ${q.from} and f.departure_local_date = ${q.date} and f.status <> 'cancelled'
+        and f.departure_time > now()
     ),
     itineraries as (
       select l1.id::text as id, l1.id as leg1, null::uuid as leg2, l1.price_amount as price, l1.currency,

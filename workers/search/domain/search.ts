@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lte, ne, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lte, ne, type SQL, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { seatsAvailable } from "../../../db/availability";
 import type { Queryable } from "../../../db/client";
@@ -46,6 +46,7 @@ export async function searchFlights(db: Queryable, q: FlightSearch): Promise<{ i
   ];
   const conditions: (SQL | undefined)[] = [
     ne(flights.status, "cancelled"),
+    gt(flights.departureTime, sql`now()`), // a flight that has left is not for sale
     q.from ? eq(flights.origin, q.from) : undefined,
     q.to ? eq(flights.destination, q.to) : undefined,
     q.date ? eq(flights.departureLocalDate, q.date) : undefined,
