@@ -4,13 +4,14 @@ import { disconnectAll } from "#db-connection";
 import { httpService } from "../shared/http/forward";
 import type { WorkerModule } from "../shared/worker";
 import auth from "../workers/auth/index";
+import booking, { runHousekeeping } from "../workers/booking/index";
 import gateway from "../workers/gateway/index";
 import search from "../workers/search/index";
 import { type HostedWorker, serveWorker } from "./lib/node-host";
 import { prepareSystem, type WorkerName, workers } from "./lib/system";
 
 const say = (line: string) => console.log(`[start:node] ${line}`);
-const modules: Record<WorkerName, WorkerModule> = { auth, search, gateway };
+const modules: Record<WorkerName, WorkerModule> = { auth, search, booking, gateway };
 
 async function main() {
   const system = await prepareSystem();
@@ -23,8 +24,11 @@ async function main() {
     bindings[worker.name.toUpperCase()] = httpService(server.url);
     say(`${worker.name} on ${server.url}`);
   }
+  // The Cron Trigger's schedule, locally: once a minute.
+  const cron = setInterval(() => void runHousekeeping(system.varsFor("booking")).catch(() => {}), 60_000);
   say("ready; press Ctrl-C to stop");
   const stop = async () => {
+    clearInterval(cron);
     await Promise.all(hosted.map((h) => h.close()));
     await disconnectAll();
     await system.database.stop();

@@ -32,6 +32,7 @@ async function main() {
         vars: system.varsFor(worker.name),
         dataDir: system.dataDir,
         registryPath: path.join(system.dataDir, "wrangler-registry"),
+        testScheduled: worker.name === "booking",
         echo: (line) => console.log(`[${worker.name}] ${line}`),
       });
       children.push(child);
@@ -47,6 +48,12 @@ async function main() {
     await stop(1);
     return;
   }
+  // wrangler dev does not fire Cron Triggers: tick the booking worker's scheduled handler every minute.
+  const booking = workers.find((w) => w.name === "booking")!;
+  const cron = setInterval(() => {
+    fetch(`http://127.0.0.1:${booking.port}/__scheduled?cron=*+*+*+*+*`).catch(() => {});
+  }, 60_000);
+  process.on("exit", () => clearInterval(cron));
   const gateway = workers.find((w) => w.name === "gateway")!;
   say(`ready: gateway on http://127.0.0.1:${gateway.port}  (health: /health)`);
   say(`database: ${system.database.embedded ? "embedded PostgreSQL under .data/postgres" : "DATABASE_URL"}`);

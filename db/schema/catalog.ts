@@ -75,8 +75,9 @@ export const flights = pgTable(
     destination: char("destination", { length: 3 })
       .notNull()
       .references(() => airports.code),
-    departureTime: timestamp("departure_time", { withTimezone: true }).notNull(),
-    arrivalTime: timestamp("arrival_time", { withTimezone: true }).notNull(),
+    // Whole seconds: times round-trip exactly through JSON (and keyset cursors).
+    departureTime: timestamp("departure_time", { withTimezone: true, precision: 0 }).notNull(),
+    arrivalTime: timestamp("arrival_time", { withTimezone: true, precision: 0 }).notNull(),
     /** The departure airport's calendar day and minute of day: what `date` and `departAfter` filter on. */
     departureLocalDate: date("departure_local_date").notNull(),
     departureLocalMinute: smallint("departure_local_minute").notNull(),

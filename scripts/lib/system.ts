@@ -9,6 +9,7 @@ import { parseConfig } from "../../shared/config";
 import { AuthConfigSchema } from "../../workers/auth/config";
 import { ensureAdmin } from "../../workers/auth/domain/users";
 import { Email, Password } from "../../workers/auth/schemas";
+import { BookingConfigSchema } from "../../workers/booking/config";
 import { GatewayConfigSchema } from "../../workers/gateway/config";
 import { SearchConfigSchema } from "../../workers/search/config";
 import { type RunningDatabase, startDatabase } from "./database";
@@ -18,6 +19,7 @@ import { loadSigningKey } from "./keys";
 export const workers = [
   { name: "auth", port: Number(process.env.AUTH_PORT ?? 8788), schema: AuthConfigSchema },
   { name: "search", port: Number(process.env.SEARCH_PORT ?? 8789), schema: SearchConfigSchema },
+  { name: "booking", port: Number(process.env.BOOKING_PORT ?? 8790), schema: BookingConfigSchema },
   { name: "gateway", port: Number(process.env.GATEWAY_PORT ?? 8787), schema: GatewayConfigSchema },
 ] as const;
 

@@ -14,6 +14,8 @@ export interface WranglerOptions {
   dataDir: string;
   /** Shared by workers that bind to each other: the dev registry resolves service bindings through it. */
   registryPath: string;
+  /** Exposes /__scheduled, through which the caller fires the worker's Cron Trigger. */
+  testScheduled?: boolean;
   echo?: (line: string) => void;
 }
 
@@ -42,6 +44,7 @@ export async function startWranglerDev(options: WranglerOptions): Promise<Child 
       "--env-file", envFile,
       "--persist-to", path.join(options.dataDir, "wrangler"),
       "--show-interactive-dev-session=false",
+      ...(options.testScheduled ? ["--test-scheduled"] : []),
     ],
     {
       env: {

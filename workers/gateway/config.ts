@@ -17,6 +17,7 @@ export const upstreams = [
     binding: "SEARCH",
     prefixes: ["/api/v1/cities", "/api/v1/airports", "/api/v1/airplanes", "/api/v1/flights", "/api/v1/itineraries"],
   },
+  { name: "booking", binding: "BOOKING", prefixes: ["/api/v1/bookings"] },
 ] as const;
 
 export type UpstreamName = (typeof upstreams)[number]["name"];

@@ -1,0 +1,128 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  char,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { flights } from "./catalog";
+
+export const bookingStatus = pgEnum("booking_status", ["held", "confirmed", "cancelled", "expired"]);
+
+/**
+ * A booking holds seats (seats.booking_id) until `hold_expires_at`, then is confirmed by a payment,
+ * cancelled, or expired. A held booking past its deadline is expired in effect at once (its seats
+ * are free); the Cron Trigger records it as `expired` later.
+ */
+export const bookings = pgTable(
+  "bookings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    flightId: uuid("flight_id")
+      .notNull()
+      .references(() => flights.id),
+    status: bookingStatus("status").notNull().default("held"),
+    totalAmount: bigint("total_amount", { mode: "number" }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    holdExpiresAt: timestamp("hold_expires_at", { withTimezone: true }).notNull(),
+    // Milliseconds, as JavaScript dates carry: the keyset cursor of the listing round-trips exactly.
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    expiredAt: timestamp("expired_at", { withTimezone: true }),
+    reminderSentAt: timestamp("reminder_sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("bookings_user_idx").on(t.userId, t.createdAt.desc(), t.id.desc()),
+    index("bookings_flight_idx").on(t.flightId),
+    // What the expiry job scans: only live holds.
+    index("bookings_hold_expiry_idx").on(t.holdExpiresAt).where(sql`${t.status} = 'held'`),
+    // What the reminder job scans: confirmed bookings not yet reminded.
+    index("bookings_reminder_idx").on(t.flightId).where(sql`${t.status} = 'confirmed' and ${t.reminderSentAt} is null`),
+  ],
+);
+
+export const bookingPassengers = pgTable(
+  "booking_passengers",
+  {
+    bookingId: uuid("booking_id")
+      .notNull()
+      .references(() => bookings.id, { onDelete: "cascade" }),
+    position: smallint("position").notNull(),
+    name: text("name").notNull(),
+    row: smallint("row").notNull(),
+    letter: char("letter", { length: 1 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bookingId, t.position] })],
+);
+
+export const payments = pgTable(
+  "payments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    bookingId: uuid("booking_id")
+      .notNull()
+      .references(() => bookings.id),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    provider: text("provider").notNull(),
+    providerReference: text("provider_reference").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  // One payment per booking, whatever races: the database says no to a second.
+  (t) => [uniqueIndex("payments_booking_key").on(t.bookingId)],
+);
+
+export const refunds = pgTable("refunds", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  bookingId: uuid("booking_id")
+    .notNull()
+    .references(() => bookings.id),
+  paymentId: uuid("payment_id")
+    .notNull()
+    .references(() => payments.id),
+  amount: bigint("amount", { mode: "number" }).notNull(),
+  currency: char("currency", { length: 3 }).notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Idempotency-Key records: per user and request path, the request's hash and the first answer. */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    userId: uuid("user_id").notNull(),
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: jsonb("response_body"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.scope, t.key] })],
+);
+
+/** The transactional outbox: events written with the state change, published to NATS later. */
+export const outboxEvents = pgTable(
+  "outbox_events",
+  {
+    id: uuid("id").primaryKey(),
+    type: text("type").notNull(),
+    payload: jsonb("payload").notNull(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+  },
+  (t) => [index("outbox_unpublished_idx").on(t.occurredAt).where(sql`${t.publishedAt} is null`)],
+);

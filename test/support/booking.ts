@@ -1,0 +1,85 @@
+import { beforeAll, expect } from "vitest";
+import booking from "../../workers/booking/index";
+import { useCatalog } from "./catalog";
+import { clientFor } from "./client";
+
+/**
+ * The booking worker over the same database as auth and search. `newFlight` makes a flight of
+ * `rows` × `seatsPerRow` seats departing in 30 days at 100.00 INR a seat.
+ */
+export function useBooking(options = { holdMinutes: 15 }) {
+  const catalog = useCatalog();
+  const env: Record<string, string> = {};
+  let airplaneFor: (rows: number, seatsPerRow: number) => Promise<string>;
+  beforeAll(async () => {
+    Object.assign(env, {
+      DATABASE_URL: catalog.db.url(),
+      JWT_PUBLIC_JWKS: catalog.env.JWT_PUBLIC_JWKS!,
+      HOLD_MINUTES: String(options.holdMinutes),
+    });
+    await catalog.airport("BKA", "Asia/Kolkata");
+    await catalog.airport("BKB", "Asia/Kolkata");
+    const planes = new Map<string, string>();
+    airplaneFor = async (rows, seatsPerRow) => {
+      const key = `${rows}x${seatsPerRow}`;
+      if (!planes.has(key)) planes.set(key, (await catalog.airplane([{ cabin: "economy", rows, seatsPerRow }])).id);
+      return planes.get(key)!;
+    };
+  });
+  const call = clientFor(booking, () => env);
+
+  async function newFlight(rows = 5, seatsPerRow = 4, price = 100_00) {
+    const departure = new Date(Date.now() + 30 * 86_400_000);
+    return catalog.flight({
+      airplaneId: await airplaneFor(rows, seatsPerRow),
+      from: "BKA",
+      to: "BKB",
+      departureTime: departure.toISOString(),
+      arrivalTime: new Date(departure.getTime() + 2 * 3_600_000).toISOString(),
+      price: { amount: price, currency: "INR" },
+    });
+  }
+
+  const hold = (token: string, flightId: string, passengers: { name: string; seat?: string }[], headers?: Record<string, string>) =>
+    call("POST", "/api/v1/bookings", { token, body: { flightId, passengers }, headers });
+
+  const pay = (token: string, bookingId: string, amount: number, headers?: Record<string, string>) =>
+    call("POST", `/api/v1/bookings/${bookingId}/payments`, { token, body: { amount: { amount, currency: "INR" } }, headers });
+
+  /** Lets a booking's hold run out now (as if HOLD_MINUTES had passed). */
+  async function expireHold(bookingId: string) {
+    await catalog.db.sql()`update bookings set hold_expires_at = now() - interval '1 second' where id = ${bookingId}`;
+    await catalog.db.sql()`update seats set held_until = now() - interval '1 second' where booking_id = ${bookingId}`;
+  }
+
+  /**
+   * The inventory invariant, per flight: live holds + sold seats + seatsAvailable = capacity, and no
+   * seat belongs to two live bookings.
+   */
+  async function checkInvariants(flightId: string) {
+    const sql = catalog.db.sql();
+    const [row] = await sql`
+      select f.capacity,
+        (select count(*)::int from seats s where s.flight_id = f.id and s.booking_id is not null and s.held_until > now()) as held,
+        (select count(*)::int from seats s where s.flight_id = f.id and s.booking_id is not null and s.held_until is null) as sold,
+        (select count(*)::int from seats s where s.flight_id = f.id and (s.booking_id is null or s.held_until <= now())) as free
+      from flights f where f.id = ${flightId}`;
+    const api = (await catalog.call("GET", `/api/v1/flights/${flightId}`)).body.data;
+    expect(row!.held + row!.sold + api.seatsAvailable).toBe(row!.capacity);
+    expect(api.seatsAvailable).toBe(row!.free);
+    const doubles = await sql`
+      select p.row, p.letter from booking_passengers p join bookings b on b.id = p.booking_id
+      where b.flight_id = ${flightId} and (b.status = 'confirmed' or (b.status = 'held' and b.hold_expires_at > now()))
+      group by p.row, p.letter having count(*) > 1`;
+    expect(doubles).toHaveLength(0);
+    const mismatched = await sql`
+      select p.row, p.letter from booking_passengers p join bookings b on b.id = p.booking_id
+      left join seats s on s.flight_id = b.flight_id and s.row = p.row and s.letter = p.letter
+      where b.flight_id = ${flightId} and (b.status = 'confirmed' or (b.status = 'held' and b.hold_expires_at > now()))
+        and s.booking_id is distinct from b.id`;
+    expect(mismatched).toHaveLength(0);
+    return row!;
+  }
+
+  return { ...catalog, bookingEnv: env, bookingCall: call, newFlight, hold, pay, expireHold, checkInvariants };
+}

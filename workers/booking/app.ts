@@ -1,0 +1,34 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { createDatabase, type Database } from "../../db/client";
+import { verifierFromConfig } from "../../shared/auth/config";
+import type { AuthVariables } from "../../shared/auth/middleware";
+import { parseConfig } from "../../shared/config";
+import { type BaseVariables, createWorkerApp } from "../../shared/http/app";
+import { databaseHealth } from "../../shared/http/health";
+import { type BookingConfig, BookingConfigSchema } from "./config";
+import { approveAllProvider, type PaymentProvider } from "./domain/payment-provider";
+import { registerBookingRoutes } from "./routes/bookings";
+import { registerCancelRoute } from "./routes/cancel";
+import { registerPaymentRoute } from "./routes/payments";
+
+export interface BookingEnv {
+  Bindings: Record<string, unknown>;
+  Variables: BaseVariables & AuthVariables & { config: BookingConfig; db: Database; payments: PaymentProvider };
+}
+
+export type BookingApp = OpenAPIHono<BookingEnv>;
+
+export function createBookingApp(): BookingApp {
+  const app = createWorkerApp<BookingEnv>("booking");
+  app.use(async (c, next) => {
+    const config = parseConfig(BookingConfigSchema, c.env);
+    c.set("config", config);
+    c.set("db", createDatabase(config.DATABASE_URL));
+    c.set("verifyAccessToken", verifierFromConfig(config));
+    c.set("payments", approveAllProvider);
+    await next();
+  });
+  for (const register of [registerBookingRoutes, registerPaymentRoute, registerCancelRoute]) register(app);
+  app.get("/health", databaseHealth);
+  return app;
+}

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { requireKeySource, tokenVerificationConfig } from "../../shared/auth/config";
+import { env } from "../../shared/config";
+
+export const BookingConfigSchema = z
+  .object({
+    DATABASE_URL: env.url(),
+    ...tokenVerificationConfig,
+    /** How long a hold keeps its seats before they are free again. */
+    HOLD_MINUTES: env.int(1, 24 * 60, 15),
+    /** Reminders go out this many hours before departure, once per confirmed booking. */
+    REMINDER_HOURS: env.int(1, 24 * 14, 24),
+    /** Bookings the Cron Trigger expires per transaction. */
+    EXPIRY_BATCH_SIZE: env.int(1, 10_000, 500),
+  })
+  .superRefine(requireKeySource);
+
+export type BookingConfig = z.output<typeof BookingConfigSchema>;

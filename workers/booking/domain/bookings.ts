@@ -1,0 +1,96 @@
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { Queryable } from "../../../db/client";
+import { bookings } from "../../../db/schema";
+import type { Principal } from "../../../shared/auth/tokens";
+import { notFound } from "../../../shared/errors";
+import { decodeCursor, encodeCursor } from "../../../shared/pagination";
+
+export type BookingStatus = "held" | "confirmed" | "cancelled" | "expired";
+
+export interface BookingView {
+  id: string;
+  status: BookingStatus;
+  flightId: string;
+  seats: string[];
+  passengers: { name: string; seat: string }[];
+  totalAmount: { amount: number; currency: string };
+  holdExpiresAt: string;
+  createdAt: string;
+  paymentId: string | null;
+}
+
+interface BookingRow extends Record<string, unknown> {
+  id: string;
+  status: BookingStatus;
+  flight_id: string;
+  total_amount: string | number;
+  currency: string;
+  hold_expires_at: string | Date;
+  created_at: string | Date;
+  passengers: { name: string; seat: string }[] | null;
+  payment_id: string | null;
+}
+
+const iso = (v: string | Date) => new Date(v).toISOString();
+
+// A hold past its deadline is expired in effect before the Cron Trigger records it.
+const selectBookings = (where: SQL, tail: SQL = sql``) => sql`
+  select b.id, b.flight_id, b.total_amount, b.currency, b.hold_expires_at, b.created_at,
+    case when b.status = 'held' and b.hold_expires_at <= now() then 'expired' else b.status::text end as status,
+    (select jsonb_agg(jsonb_build_object('name', p.name, 'seat', p.row || p.letter) order by p.position)
+       from booking_passengers p where p.booking_id = b.id) as passengers,
+    (select pay.id from payments pay where pay.booking_id = b.id) as payment_id
+  from bookings b where ${where} ${tail}`;
+
+function view(row: BookingRow): BookingView {
+  const passengers = row.passengers ?? [];
+  return {
+    id: row.id,
+    status: row.status,
+    flightId: row.flight_id,
+    seats: passengers.map((p) => p.seat),
+    passengers,
+    totalAmount: { amount: Number(row.total_amount), currency: row.currency },
+    holdExpiresAt: iso(row.hold_expires_at),
+    createdAt: iso(row.created_at),
+    paymentId: row.payment_id,
+  };
+}
+
+/** A booking its owner (or an admin) may see; anyone else gets 404, never a hint it exists. */
+export async function findBooking(db: Queryable, viewer: Principal, id: string): Promise<BookingView> {
+  const owner = viewer.roles.includes("admin") ? sql`true` : sql`b.user_id = ${viewer.userId}`;
+  const [row] = await db.execute<BookingRow>(selectBookings(sql`b.id = ${id} and ${owner}`));
+  if (!row) throw notFound("Booking");
+  return view(row);
+}
+
+/** The caller's bookings, newest first, a keyset page at a time. */
+export async function listBookings(db: Queryable, userId: string, limit: number, cursor?: string) {
+  const sort = [{ key: "createdAt", descending: true }];
+  const after = cursor ? decodeCursor(cursor, sort, 2) : undefined;
+  const rows = await db.execute<BookingRow>(
+    selectBookings(
+      and(
+        sql`b.user_id = ${userId}`,
+        after ? sql`(b.created_at, b.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+      )!,
+      sql`order by b.created_at desc, b.id desc limit ${limit + 1}`,
+    ),
+  );
+  const page = rows.slice(0, limit).map(view);
+  const last = rows.length > limit ? rows[limit - 1] : undefined;
+  return { items: page, next: last ? encodeCursor(sort, [new Date(last.created_at).toISOString(), last.id]) : null };
+}
+
+/** Locks a booking row for a state change; 404 unless `viewer` may act on it. */
+export async function lockBooking(tx: Queryable, id: string, viewer: Principal, { adminMayAct }: { adminMayAct: boolean }) {
+  const mayAct = adminMayAct && viewer.roles.includes("admin");
+  const [booking] = await tx
+    .select()
+    .from(bookings)
+    .where(mayAct ? eq(bookings.id, id) : and(eq(bookings.id, id), eq(bookings.userId, viewer.userId)))
+    .for("update");
+  if (!booking) throw notFound("Booking");
+  return booking;
+}

@@ -1,0 +1,31 @@
+// The booking worker: seat holds, payments, cancellation, and the Cron Trigger's housekeeping.
+import { createDatabase } from "../../db/client";
+import { parseConfig } from "../../shared/config";
+import { describeError, log } from "../../shared/http/log";
+import type { WorkerModule } from "../../shared/worker";
+import { createBookingApp } from "./app";
+import { BookingConfigSchema } from "./config";
+import { expireStaleHolds, scheduleReminders } from "./domain/housekeeping";
+
+const app = createBookingApp();
+
+/** One Cron Trigger run: expire stale holds, then queue reminders. Exported for tests and the Node host. */
+export async function runHousekeeping(env: Record<string, unknown>) {
+  const config = parseConfig(BookingConfigSchema, env);
+  const db = createDatabase(config.DATABASE_URL);
+  const expired = await expireStaleHolds(db, config.EXPIRY_BATCH_SIZE);
+  const reminders = await scheduleReminders(db, config.REMINDER_HOURS, config.EXPIRY_BATCH_SIZE);
+  log("info", "housekeeping", { worker: "booking", expired, reminders });
+  return { expired, reminders };
+}
+
+export default {
+  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  async scheduled(_event, env, ctx) {
+    ctx.waitUntil(
+      runHousekeeping(env).catch((err) => {
+        log("error", "housekeeping failed", { worker: "booking", ...describeError(err) });
+      }),
+    );
+  },
+} satisfies WorkerModule;

@@ -1,0 +1,61 @@
+import { z } from "@hono/zod-openapi";
+import { SEAT_LABEL } from "./domain/holds";
+
+const Money = z.object({
+  amount: z.number().int({ error: "must be an integer amount in minor units" }).min(0).max(1e12),
+  currency: z.string().regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 code like INR" }),
+});
+
+export const NewBooking = z
+  .object({
+    flightId: z.uuid({ error: "must be a UUID" }),
+    passengers: z
+      .array(
+        z.object({
+          name: z.string().trim().min(1).max(100).openapi({ example: "Asha Rao" }),
+          seat: z
+            .string()
+            .trim()
+            .toUpperCase()
+            .regex(SEAT_LABEL, { error: "must be a seat like 12A" })
+            .optional()
+            .openapi({ example: "12A" }),
+        }),
+      )
+      .min(1, { error: "must name 1 to 9 passengers" })
+      .max(9, { error: "must name 1 to 9 passengers" }),
+  })
+  .superRefine((b, ctx) => {
+    const seen = new Set<string>();
+    b.passengers.forEach((p, i) => {
+      if (!p.seat) return;
+      if (seen.has(p.seat)) ctx.addIssue({ code: "custom", path: ["passengers", i, "seat"], message: `${p.seat} is chosen twice` });
+      seen.add(p.seat);
+    });
+  });
+
+export const NewPayment = z.object({ amount: Money });
+
+export const Booking = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(["held", "confirmed", "cancelled", "expired"]),
+    flightId: z.uuid(),
+    seats: z.array(z.string()),
+    passengers: z.array(z.object({ name: z.string(), seat: z.string() })),
+    totalAmount: Money,
+    holdExpiresAt: z.string(),
+    createdAt: z.string(),
+    paymentId: z.uuid().nullable(),
+  })
+  .openapi("Booking");
+
+export const PaymentResult = z
+  .object({ bookingId: z.uuid(), status: z.literal("confirmed"), paymentId: z.uuid() })
+  .openapi("PaymentResult");
+
+export const Cancellation = z.object({ id: z.uuid(), status: z.literal("cancelled") }).openapi("Cancellation");
+
+export const IdempotencyHeader = z.object({
+  "idempotency-key": z.string().optional().openapi({ description: "Same key and body: the first answer again" }),
+});
