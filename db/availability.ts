@@ -14,4 +14,5 @@ export function seatsAvailable(flightId: AnyPgColumn | SQL, capacity: AnyPgColum
 }
 
 /** The seat-level rule behind seatsAvailable: whether one seat row can be sold now. */
-export const seatIsFree = sql<boolean>`(booking_id is null or held_until <= now())`;
+// Never NULL (a sold seat has held_until NULL), so it is safe in a select list as well as a filter.
+export const seatIsFree = sql<boolean>`(booking_id is null or (held_until is not null and held_until <= now()))`;

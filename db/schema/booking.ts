@@ -108,7 +108,8 @@ export const idempotencyKeys = pgTable(
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
     responseStatus: integer("response_status"),
-    responseBody: jsonb("response_body"),
+    // The body as it was sent, byte for byte (jsonb would reorder its keys).
+    responseBody: text("response_body"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.scope, t.key] })],

@@ -87,6 +87,8 @@ describe("GET /api/v1/flights/:id", () => {
     const map = (await call("GET", `/api/v1/flights/${f.id}/seats`)).body.data;
     const free = map.cabins.flatMap((c: any) => c.rows.flatMap((r: any) => r.seats)).filter((s: any) => s.available);
     expect(free).toHaveLength(15);
+    const all = map.cabins.flatMap((c: any) => c.rows.flatMap((r: any) => r.seats));
+    expect(all.every((s: any) => typeof s.available === "boolean")).toBe(true);
   });
 
   it("404 for an unknown id, 400 for a malformed one", async () => {

@@ -1,4 +1,4 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client";
 import { bookings } from "../../../db/schema";
 import type { Principal } from "../../../shared/auth/tokens";
@@ -87,7 +87,7 @@ export async function listBookings(db: Queryable, userId: string, limit: number,
 export async function lockBooking(tx: Queryable, id: string, viewer: Principal, { adminMayAct }: { adminMayAct: boolean }) {
   const mayAct = adminMayAct && viewer.roles.includes("admin");
   const [booking] = await tx
-    .select()
+    .select({ ...getTableColumns(bookings), holdExpired: sql<boolean>`${bookings.holdExpiresAt} <= now()` })
     .from(bookings)
     .where(mayAct ? eq(bookings.id, id) : and(eq(bookings.id, id), eq(bookings.userId, viewer.userId)))
     .for("update");

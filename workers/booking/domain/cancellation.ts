@@ -12,10 +12,7 @@ import { lockBooking } from "./bookings";
 export async function cancelBooking(tx: Transaction, actor: Principal, bookingId: string) {
   const booking = await lockBooking(tx, bookingId, actor, { adminMayAct: true });
   if (booking.status === "cancelled") return { id: bookingId, status: "cancelled" as const };
-  const [{ expired }] = (await tx.execute<{ expired: boolean }>(
-    sql`select ${booking.status === "expired"} or (${booking.status === "held"} and ${booking.holdExpiresAt} <= now()) as expired`,
-  )) as unknown as [{ expired: boolean }];
-  if (expired) throw new AppError("INVALID_STATE", "This hold has already expired; there is nothing to cancel.");
+  if (booking.status === "expired" || (booking.status === "held" && booking.holdExpired)) throw new AppError("INVALID_STATE", "This hold has already expired; there is nothing to cancel.");
 
   await tx.execute(sql`update seats set booking_id = null, held_until = null where booking_id = ${bookingId}`);
   if (booking.status === "confirmed") {

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database, Transaction } from "../../../db/client";
 import { idempotencyKeys } from "../../../db/schema";
 import { AppError, validationFailed } from "../../../shared/errors";
@@ -55,7 +55,7 @@ export async function idempotent(
       const response = await work(tx);
       await tx
         .update(idempotencyKeys)
-        .set({ responseStatus: response.status, responseBody: sql`${JSON.stringify(response.body)}::jsonb` })
+        .set({ responseStatus: response.status, responseBody: JSON.stringify(response.body) })
         .where(where);
       return response;
     });
@@ -70,5 +70,5 @@ export async function idempotent(
   if (stored.requestHash !== requestHash) {
     throw new AppError("IDEMPOTENCY_CONFLICT", "This Idempotency-Key was used with a different request.");
   }
-  return { status: stored.responseStatus as 200 | 201, body: stored.responseBody, replayed: true };
+  return { status: stored.responseStatus as 200 | 201, body: JSON.parse(stored.responseBody ?? "null"), replayed: true };
 }

@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { useBooking } from "../support/booking";
+
+// Contention is normal, not an error: the only answers are 201/200, 409 and 4xx, never a 5xx.
+const { newUser, newFlight, hold, pay, db, bookingCall: call, checkInvariants, expireHold } = useBooking();
+
+const statuses = (results: { status: number }[]) =>
+  results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+
+describe("races for seats", () => {
+  it("200 concurrent one-seat requests for the last 10 seats: exactly 10 holds, 190 SEATS_UNAVAILABLE", async () => {
+    const flight = await newFlight(5, 4);
+    const { accessToken } = await newUser();
+    // Sell all but 10 seats first.
+    const early = await hold(accessToken, flight.id, Array.from({ length: 9 }, (_, i) => ({ name: `E${i}` })));
+    const early2 = await hold(accessToken, flight.id, [{ name: "F" }]);
+    expect([early.status, early2.status]).toEqual([201, 201]);
+
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => hold(accessToken, flight.id, [{ name: `R${i}` }])));
+    expect(statuses(results)).toEqual({ 201: 10, 409: 190 });
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.error.code === "SEATS_UNAVAILABLE")).toBe(true);
+    const seats = results.filter((r) => r.status === 201).map((r) => r.body.data.seats[0]);
+    expect(new Set(seats).size).toBe(10);
+    const row = await checkInvariants(flight.id);
+    expect(row.held).toBe(20);
+  });
+
+  it("50 clients choose seat 3C at once: exactly one gets it", async () => {
+    const flight = await newFlight(5, 4);
+    const clients = await Promise.all(Array.from({ length: 5 }, () => newUser()));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => hold(clients[i % 5]!.accessToken, flight.id, [{ name: `C${i}`, seat: "3C" }])),
+    );
+    expect(statuses(results)).toEqual({ 201: 1, 409: 50 - 1 });
+    await checkInvariants(flight.id);
+  });
+
+  it("overlapping group choices never share a seat and never deadlock", async () => {
+    const flight = await newFlight(3, 4);
+    const { accessToken } = await newUser();
+    const groups = [
+      ["1A", "1B", "2A"],
+      ["2A", "1B"],
+      ["1B", "3D", "1A"],
+      ["3D", "2A"],
+      ["1A", "3D"],
+    ];
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        hold(accessToken, flight.id, groups[i % groups.length]!.map((seat, j) => ({ name: `G${i}-${j}`, seat }))),
+      ),
+    );
+    expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    await checkInvariants(flight.id);
+  });
+});
+
+describe("races for payments", () => {
+  it("20 concurrent payments with one Idempotency-Key: one payment, twenty identical answers", async () => {
+    const { accessToken } = await newUser();
+    const flight = await newFlight(2, 2);
+    const booking = (await hold(accessToken, flight.id, [{ name: "A" }])).body.data;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => pay(accessToken, booking.id, booking.totalAmount.amount, { "idempotency-key": "pay-once" })),
+    );
+    expect(statuses(results)).toEqual({ 200: 20 });
+    expect(new Set(results.map((r) => r.text)).size).toBe(1);
+    const [payments] = await db.sql()`select count(*)::int as n from payments where booking_id = ${booking.id}`;
+    expect(payments?.n).toBe(1);
+  });
+
+  it("20 concurrent payments without a key: one confirms, the rest are 409", async () => {
+    const { accessToken } = await newUser();
+    const flight = await newFlight(2, 2);
+    const booking = (await hold(accessToken, flight.id, [{ name: "A" }])).body.data;
+    const results = await Promise.all(Array.from({ length: 20 }, () => pay(accessToken, booking.id, booking.totalAmount.amount)));
+    expect(statuses(results)).toEqual({ 200: 1, 409: 19 });
+    const [payments] = await db.sql()`select count(*)::int as n from payments where booking_id = ${booking.id}`;
+    expect(payments?.n).toBe(1);
+  });
+
+  it("a payment racing the hold's expiry and a new buyer: confirmed or expired, never both", async () => {
+    for (let round = 0; round < 10; round++) {
+      const owner = await newUser();
+      const rival = await newUser();
+      const flight = await newFlight(1, 1);
+      const booking = (await hold(owner.accessToken, flight.id, [{ name: "Owner", seat: "1A" }])).body.data;
+      await db.sql()`update bookings set hold_expires_at = now() + interval '30 milliseconds' where id = ${booking.id}`;
+      await db.sql()`update seats set held_until = now() + interval '30 milliseconds' where booking_id = ${booking.id}`;
+      await new Promise((r) => setTimeout(r, round * 4));
+      const [payment, rivalHold] = await Promise.all([
+        pay(owner.accessToken, booking.id, booking.totalAmount.amount),
+        hold(rival.accessToken, flight.id, [{ name: "Rival", seat: "1A" }]),
+      ]);
+      expect([200, 409]).toContain(payment.status);
+      expect([201, 409]).toContain(rivalHold.status);
+      // Never both: the seat is either sold to the owner or held by the rival.
+      expect(payment.status === 200 && rivalHold.status === 201).toBe(false);
+      const state = (await call("GET", `/api/v1/bookings/${booking.id}`, { token: owner.accessToken })).body.data.status;
+      expect(state).toBe(payment.status === 200 ? "confirmed" : "expired");
+      await checkInvariants(flight.id);
+    }
+  });
+
+  it("cancel racing payment: one wins, and the seats agree with it", async () => {
+    for (let round = 0; round < 10; round++) {
+      const { accessToken } = await newUser();
+      const flight = await newFlight(1, 2);
+      const booking = (await hold(accessToken, flight.id, [{ name: "A" }, { name: "B" }])).body.data;
+      const [payment, cancel] = await Promise.all([
+        pay(accessToken, booking.id, booking.totalAmount.amount),
+        call("POST", `/api/v1/bookings/${booking.id}/cancel`, { token: accessToken }),
+      ]);
+      expect(cancel.status).toBe(200);
+      const [refunds] = await db.sql()`select count(*)::int as n from refunds where booking_id = ${booking.id}`;
+      // Payment first then cancel: refunded. Cancel first: the payment is refused.
+      expect(refunds?.n).toBe(payment.status === 200 ? 1 : 0);
+      if (payment.status !== 200) expect(payment.status).toBe(409);
+      const [taken] = await db.sql()`select count(*)::int as n from seats where flight_id = ${flight.id} and booking_id is not null`;
+      expect(taken?.n).toBe(0);
+      await checkInvariants(flight.id);
+    }
+  });
+
+  it("an expired hold cannot be paid", async () => {
+    const { accessToken } = await newUser();
+    const flight = await newFlight(1, 1);
+    const booking = (await hold(accessToken, flight.id, [{ name: "A" }])).body.data;
+    await expireHold(booking.id);
+    const res = await pay(accessToken, booking.id, booking.totalAmount.amount);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("BOOKING_EXPIRED");
+  });
+});
