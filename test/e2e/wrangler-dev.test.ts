@@ -14,6 +14,7 @@ import { useTestDatabase } from "../support/database";
 const db = useTestDatabase();
 let workDir: string;
 let gatewayUrl: string;
+let bookingUrl: string;
 const children: { stop(): Promise<void> }[] = [];
 
 beforeAll(async () => {
@@ -34,6 +35,15 @@ beforeAll(async () => {
     vars: { DATABASE_URL: db.url(), JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(JSON.parse(key))] }) },
   });
   children.push(searchWorker);
+  const bookingWorker = await startWranglerDev({
+    ...common,
+    name: "booking",
+    port: await freePort(),
+    testScheduled: true,
+    vars: { DATABASE_URL: db.url(), JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(JSON.parse(key))] }) },
+  });
+  children.push(bookingWorker);
+  bookingUrl = bookingWorker.url;
   const gatewayWorker = await startWranglerDev({
     ...common,
     name: "gateway",
@@ -74,7 +84,7 @@ describe("gateway + auth under wrangler dev", () => {
   it("propagates request ids and reports health", async () => {
     const health = await call("GET", "/health", { headers: { "x-request-id": "e2e-health-1" } });
     expect(health.status).toBe(200);
-    expect(health.body.checks).toEqual({ database: "ok", auth: "ok", search: "ok" });
+    expect(health.body.checks).toEqual({ database: "ok", auth: "ok", search: "ok", booking: "ok" });
     expect(health.headers.get("x-request-id")).toBe("e2e-health-1");
   });
 
@@ -108,6 +118,26 @@ describe("gateway + auth under wrangler dev", () => {
     expect(found.body.data[0].seatsAvailable).toBe(12);
     const trips = await call("GET", "/api/v1/itineraries?from=EDA&to=EDB&date=2030-01-02");
     expect(trips.body.data).toHaveLength(1);
+
+    // Hold, pay and cancel through the gateway, with bcryptjs-made tokens checked in workerd.
+    const held = await call("POST", "/api/v1/bookings", {
+      token,
+      body: { flightId: flight.id, passengers: [{ name: "Ops", seat: "1A" }, { name: "Guest" }] },
+      headers: { "idempotency-key": "e2e-hold" },
+    });
+    expect(held.status, held.text).toBe(201);
+    expect(held.body.data.seats).toEqual(["1A", "1B"]);
+    const paid = await call("POST", `/api/v1/bookings/${held.body.data.id}/payments`, {
+      token,
+      body: { amount: { amount: 900000, currency: "INR" } },
+    });
+    expect(paid.status, paid.text).toBe(200);
+    const cancelled = await call("POST", `/api/v1/bookings/${held.body.data.id}/cancel`, { token });
+    expect(cancelled.body.data.status).toBe("cancelled");
+
+    // The Cron Trigger's handler runs inside workerd too.
+    const cron = await fetch(`${bookingUrl}/__scheduled?cron=*+*+*+*+*`);
+    expect(cron.status).toBe(200);
   });
 
   it("keeps the error envelope at the edge", async () => {

@@ -8,12 +8,14 @@ import { freePort } from "../../scripts/lib/processes";
 import auth from "../../workers/auth/index";
 import gateway from "../../workers/gateway/index";
 import search from "../../workers/search/index";
+import booking from "../../workers/booking/index";
 import { clientFor, httpClient } from "../support/client";
 import { useTestDatabase } from "../support/database";
 
 const db = useTestDatabase();
 let authServer: HostedWorker;
 let searchServer: HostedWorker;
+let bookingServer: HostedWorker;
 let gatewayServer: HostedWorker;
 
 beforeAll(async () => {
@@ -23,16 +25,22 @@ beforeAll(async () => {
     DATABASE_URL: db.url(),
     JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(JSON.parse(authEnv.JWT_PRIVATE_JWK))] }),
   });
+  bookingServer = await serveWorker(booking, {
+    DATABASE_URL: db.url(),
+    JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(JSON.parse(authEnv.JWT_PRIVATE_JWK))] }),
+  });
   gatewayServer = await serveWorker(gateway, {
     DATABASE_URL: db.url(),
     AUTH: httpService(authServer.url),
     SEARCH: httpService(searchServer.url),
+    BOOKING: httpService(bookingServer.url),
   });
 });
 
 afterAll(async () => {
   await gatewayServer?.close();
   await searchServer?.close();
+  await bookingServer?.close();
   await authServer?.close();
 });
 
@@ -80,31 +88,33 @@ describe("the gateway on Node, in front of the auth worker", () => {
   it("GET /health reports the database and every worker", async () => {
     const res = await call("GET", "/health");
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: "ok", checks: { database: "ok", auth: "ok", search: "ok" } });
+    expect(res.body).toEqual({ status: "ok", checks: { database: "ok", auth: "ok", search: "ok", booking: "ok" } });
   });
 });
 
 describe("the gateway when a dependency is down", () => {
+  const upstreamsUp = () => ({
+    DATABASE_URL: db.url(),
+    AUTH: httpService(authServer.url),
+    SEARCH: httpService(searchServer.url),
+    BOOKING: httpService(bookingServer.url),
+  });
   const deadAuth = async () => httpService(`http://127.0.0.1:${await freePort()}`);
 
   it("health is 503 naming auth", async () => {
-    const env = { DATABASE_URL: db.url(), AUTH: await deadAuth(), SEARCH: httpService(searchServer.url) };
+    const env = { ...upstreamsUp(), AUTH: await deadAuth() };
     const res = await clientFor(gateway, () => env)("GET", "/health");
     expect(res.status).toBe(503);
-    expect(res.body.checks).toEqual({ database: "ok", auth: "down", search: "ok" });
+    expect(res.body.checks).toEqual({ database: "ok", auth: "down", search: "ok", booking: "ok" });
     expect(res.body.error.code).toBe("DEPENDENCY_UNAVAILABLE");
     expect(res.body.error.message).toContain("auth");
   });
 
   it("health is 503 naming the database", async () => {
-    const env = {
-      DATABASE_URL: "postgres://postgres@127.0.0.1:1/none",
-      AUTH: httpService(authServer.url),
-      SEARCH: httpService(searchServer.url),
-    };
+    const env = { ...upstreamsUp(), DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" };
     const res = await clientFor(gateway, () => env)("GET", "/health");
     expect(res.status).toBe(503);
-    expect(res.body.checks).toEqual({ database: "down", auth: "ok", search: "ok" });
+    expect(res.body.checks).toEqual({ database: "down", auth: "ok", search: "ok", booking: "ok" });
   });
 
   it("a request to a dead worker is 503 DEPENDENCY_UNAVAILABLE", async () => {
