@@ -61,6 +61,7 @@ CREATE TABLE "refunds" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+DROP INDEX "flights_route_day_idx";--> statement-breakpoint
 ALTER TABLE "flights" ALTER COLUMN "departure_time" SET DATA TYPE timestamp (0) with time zone;--> statement-breakpoint
 ALTER TABLE "flights" ALTER COLUMN "arrival_time" SET DATA TYPE timestamp (0) with time zone;--> statement-breakpoint
 ALTER TABLE "booking_passengers" ADD CONSTRAINT "booking_passengers_booking_id_bookings_id_fk" FOREIGN KEY ("booking_id") REFERENCES "public"."bookings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -74,4 +75,5 @@ CREATE INDEX "bookings_flight_idx" ON "bookings" USING btree ("flight_id");--> s
 CREATE INDEX "bookings_hold_expiry_idx" ON "bookings" USING btree ("hold_expires_at") WHERE "bookings"."status" = 'held';--> statement-breakpoint
 CREATE INDEX "bookings_reminder_idx" ON "bookings" USING btree ("flight_id") WHERE "bookings"."status" = 'confirmed' and "bookings"."reminder_sent_at" is null;--> statement-breakpoint
 CREATE INDEX "outbox_unpublished_idx" ON "outbox_events" USING btree ("occurred_at") WHERE "outbox_events"."published_at" is null;--> statement-breakpoint
-CREATE UNIQUE INDEX "payments_booking_key" ON "payments" USING btree ("booking_id");
+CREATE UNIQUE INDEX "payments_booking_key" ON "payments" USING btree ("booking_id");--> statement-breakpoint
+CREATE INDEX "flights_route_day_idx" ON "flights" USING btree ("origin","departure_local_date","destination","departure_time");

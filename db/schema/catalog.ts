@@ -94,8 +94,9 @@ export const flights = pgTable(
     check("flights_route", sql`${t.origin} <> ${t.destination}`),
     check("flights_times", sql`${t.arrivalTime} > ${t.departureTime}`),
     check("flights_price", sql`${t.priceAmount} >= 0`),
-    // Route + local day: the main search. Route + instant: the second leg of a connection.
-    index("flights_route_day_idx").on(t.origin, t.destination, t.departureLocalDate, t.departureTime),
+    // Origin + local day (+ destination): the main search, and the first legs of itineraries.
+    // Route + instant: the second leg of a connection.
+    index("flights_route_day_idx").on(t.origin, t.departureLocalDate, t.destination, t.departureTime),
     index("flights_route_time_idx").on(t.origin, t.destination, t.departureTime),
     index("flights_departure_idx").on(t.departureTime, t.id),
   ],
