@@ -69,12 +69,13 @@ export async function searchItineraries(db: Queryable, q: ItinerarySearch) {
         l1.departure_time, l2.arrival_time,
         round(extract(epoch from l2.arrival_time - l1.departure_time) / 60)::int,
         round(extract(epoch from l2.departure_time - l1.arrival_time) / 60)::int,
-        least(l1.seats, ${available("l2")})
+        least(l1.seats, second.seats)
       from first_leg l1
       join flights l2 on l2.origin = l1.destination and l2.destination = ${q.to}
         and l2.departure_time between l1.arrival_time + ${MIN_CONNECTION}::interval and l1.arrival_time + ${MAX_CONNECTION}::interval
+      cross join lateral (select ${available("l2")} as seats) second
       where ${q.maxStops} >= 1 and l1.destination <> ${q.to} and l2.status <> 'cancelled'
-        and l2.currency = l1.currency and l1.seats >= ${q.passengers}
+        and l2.currency = l1.currency and l1.seats >= ${q.passengers} and second.seats >= ${q.passengers}
     )
     select i.*, o.time_zone as origin_zone, d.time_zone as destination_zone
     from itineraries i, airports o, airports d
