@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { type ErrorStatus, ErrorEnvelopeSchema } from "../errors";
+import { listOf } from "../pagination";
 
 /** A required JSON request body. */
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
@@ -37,3 +38,9 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
 }
 
 export const bearerAuth = [{ bearerAuth: [] }];
+
+/** A `{data: [...], page: {next}}` success response. */
+export const listResponse = <T extends z.ZodType>(item: T, description: string) => ({
+  description,
+  content: { "application/json": { schema: listOf(item) } },
+});

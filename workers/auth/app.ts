@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { createDatabase, type Database } from "../../db/client";
+import type { Database } from "../../db/client";
 import type { AuthVariables } from "../../shared/auth/middleware";
-import { parseConfig } from "../../shared/config";
 import { type BaseVariables, createWorkerApp } from "../../shared/http/app";
+import { provideServices } from "../../shared/http/services";
 import { type AuthConfig, AuthConfigSchema } from "./config";
 import { accessTokenVerifier } from "./domain/access-tokens";
 import { databaseHealth } from "../../shared/http/health";
@@ -24,14 +24,7 @@ export type AuthApp = OpenAPIHono<AuthEnv>;
 export function createAuthApp(): AuthApp {
   const app = createWorkerApp<AuthEnv>("auth");
 
-  // Per-request services, built from the Worker's env (parsed once per isolate).
-  app.use(async (c, next) => {
-    const config = parseConfig(AuthConfigSchema, c.env);
-    c.set("config", config);
-    c.set("db", createDatabase(config.DATABASE_URL));
-    c.set("verifyAccessToken", accessTokenVerifier(config));
-    await next();
-  });
+  app.use(provideServices(AuthConfigSchema, accessTokenVerifier));
 
   for (const register of [
     registerSignup,

@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { createDatabase, type Database } from "../../db/client";
+import type { Database } from "../../db/client";
 import { verifierFromConfig } from "../../shared/auth/config";
 import type { AuthVariables } from "../../shared/auth/middleware";
-import { parseConfig } from "../../shared/config";
 import { type BaseVariables, createWorkerApp } from "../../shared/http/app";
+import { provideServices } from "../../shared/http/services";
 import { databaseHealth } from "../../shared/http/health";
 import { type BookingConfig, BookingConfigSchema } from "./config";
 import { approveAllProvider, type PaymentProvider } from "./domain/payment-provider";
@@ -20,11 +20,8 @@ export type BookingApp = OpenAPIHono<BookingEnv>;
 
 export function createBookingApp(): BookingApp {
   const app = createWorkerApp<BookingEnv>("booking");
+  app.use(provideServices(BookingConfigSchema, verifierFromConfig));
   app.use(async (c, next) => {
-    const config = parseConfig(BookingConfigSchema, c.env);
-    c.set("config", config);
-    c.set("db", createDatabase(config.DATABASE_URL));
-    c.set("verifyAccessToken", verifierFromConfig(config));
     c.set("payments", approveAllProvider);
     await next();
   });

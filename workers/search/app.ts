@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { createDatabase, type Database } from "../../db/client";
+import type { Database } from "../../db/client";
 import { verifierFromConfig } from "../../shared/auth/config";
 import type { AuthVariables } from "../../shared/auth/middleware";
-import { parseConfig } from "../../shared/config";
 import { type BaseVariables, createWorkerApp } from "../../shared/http/app";
+import { provideServices } from "../../shared/http/services";
 import { type SearchConfig, SearchConfigSchema } from "./config";
 import { registerAirplaneRoutes } from "./routes/airplanes";
 import { registerAirportRoutes } from "./routes/airports";
@@ -23,13 +23,7 @@ export type SearchApp = OpenAPIHono<SearchEnv>;
 
 export function createSearchApp(): SearchApp {
   const app = createWorkerApp<SearchEnv>("search");
-  app.use(async (c, next) => {
-    const config = parseConfig(SearchConfigSchema, c.env);
-    c.set("config", config);
-    c.set("db", createDatabase(config.DATABASE_URL));
-    c.set("verifyAccessToken", verifierFromConfig(config));
-    await next();
-  });
+  app.use(provideServices(SearchConfigSchema, verifierFromConfig));
   for (const register of [
     registerCityRoutes,
     registerAirportRoutes,

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../../../shared/auth/middleware";
-import { bearerAuth, dataResponse, errorResponses, jsonBody } from "../../../shared/http/openapi";
-import { listOf, PageQuery } from "../../../shared/pagination";
+import { bearerAuth, dataResponse, errorResponses, jsonBody, listResponse } from "../../../shared/http/openapi";
+import { PageQuery } from "../../../shared/pagination";
 import type { BookingApp } from "../app";
 import { findBooking, listBookings } from "../domain/bookings";
 import { holdSeats } from "../domain/holds";
@@ -30,7 +30,7 @@ const list = createRoute({
   security: bearerAuth,
   middleware: [requireUser] as const,
   request: { query: z.object(PageQuery) },
-  responses: { 200: { description: "Bookings", content: { "application/json": { schema: listOf(Booking) } } }, ...errorResponses(400, 401) },
+  responses: { 200: listResponse(Booking, "Bookings"), ...errorResponses(400, 401) },
 });
 
 const get = createRoute({

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../../../shared/auth/middleware";
-import { bearerAuth, dataResponse, errorResponses, jsonBody } from "../../../shared/http/openapi";
-import { listOf, PageQuery } from "../../../shared/pagination";
+import { bearerAuth, dataResponse, errorResponses, jsonBody, listResponse } from "../../../shared/http/openapi";
+import { PageQuery } from "../../../shared/pagination";
 import type { SearchApp } from "../app";
 import { addAirplane, listAirplanes } from "../domain/catalog";
 import { Airplane, NewAirplane } from "../schemas";
@@ -25,7 +25,7 @@ const list = createRoute({
   summary: "List airplanes",
   middleware: catalogCache,
   request: { query: z.object(PageQuery) },
-  responses: { 200: { description: "Airplanes", content: { "application/json": { schema: listOf(Airplane) } } }, ...errorResponses(400) },
+  responses: { 200: listResponse(Airplane, "Airplanes"), ...errorResponses(400) },
 });
 
 export function registerAirplaneRoutes(app: SearchApp) {

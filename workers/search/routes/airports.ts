@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../../../shared/auth/middleware";
-import { bearerAuth, dataResponse, errorResponses, jsonBody } from "../../../shared/http/openapi";
-import { listOf, PageQuery } from "../../../shared/pagination";
+import { bearerAuth, dataResponse, errorResponses, jsonBody, listResponse } from "../../../shared/http/openapi";
+import { PageQuery } from "../../../shared/pagination";
 import type { SearchApp } from "../app";
 import { addAirport, listAirports } from "../domain/catalog";
 import { Airport, NewAirport } from "../schemas";
@@ -25,7 +25,7 @@ const list = createRoute({
   summary: "List airports by code",
   middleware: catalogCache,
   request: { query: z.object(PageQuery) },
-  responses: { 200: { description: "Airports", content: { "application/json": { schema: listOf(Airport) } } }, ...errorResponses(400) },
+  responses: { 200: listResponse(Airport, "Airports"), ...errorResponses(400) },
 });
 
 export function registerAirportRoutes(app: SearchApp) {

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../../../shared/auth/middleware";
-import { bearerAuth, dataResponse, errorResponses, jsonBody } from "../../../shared/http/openapi";
-import { listOf, PageQuery } from "../../../shared/pagination";
+import { bearerAuth, dataResponse, errorResponses, jsonBody, listResponse } from "../../../shared/http/openapi";
+import { PageQuery } from "../../../shared/pagination";
 import type { SearchApp } from "../app";
 import { addCity, listCities } from "../domain/catalog";
 import { City, NewCity } from "../schemas";
@@ -25,7 +25,7 @@ const list = createRoute({
   summary: "List cities",
   middleware: catalogCache,
   request: { query: z.object(PageQuery) },
-  responses: { 200: { description: "Cities", content: { "application/json": { schema: listOf(City) } } }, ...errorResponses(400) },
+  responses: { 200: listResponse(City, "Cities"), ...errorResponses(400) },
 });
 
 export function registerCityRoutes(app: SearchApp) {

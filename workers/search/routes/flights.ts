@@ -1,7 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../../../shared/auth/middleware";
-import { bearerAuth, dataResponse, errorResponses, jsonBody } from "../../../shared/http/openapi";
-import { listOf } from "../../../shared/pagination";
+import { bearerAuth, dataResponse, errorResponses, jsonBody, listResponse } from "../../../shared/http/openapi";
 import type { SearchApp } from "../app";
 import { scheduleFlight } from "../domain/flights";
 import { searchFlights } from "../domain/search";
@@ -30,7 +29,7 @@ const search = createRoute({
     "Flights with fewer available seats than `passengers` are never listed.",
   middleware: searchCache,
   request: { query: FlightSearchQuery },
-  responses: { 200: { description: "Flights", content: { "application/json": { schema: listOf(Flight) } } }, ...errorResponses(400) },
+  responses: { 200: listResponse(Flight, "Flights"), ...errorResponses(400) },
 });
 
 export function registerFlightCollectionRoutes(app: SearchApp) {

@@ -1,6 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { errorResponses } from "../../../shared/http/openapi";
-import { listOf } from "../../../shared/pagination";
+import { errorResponses, listResponse } from "../../../shared/http/openapi";
 import type { SearchApp } from "../app";
 import { searchItineraries } from "../domain/itineraries";
 import { Itinerary, ItineraryQuery } from "../schemas";
@@ -16,7 +15,7 @@ const route = createRoute({
     "seats for every passenger on both legs and both legs in one currency. Sorted like the flight search.",
   middleware: searchCache,
   request: { query: ItineraryQuery },
-  responses: { 200: { description: "Itineraries", content: { "application/json": { schema: listOf(Itinerary) } } }, ...errorResponses(400) },
+  responses: { 200: listResponse(Itinerary, "Itineraries"), ...errorResponses(400) },
 });
 
 export function registerItineraryRoutes(app: SearchApp) {

@@ -1,0 +1,22 @@
+import type { MiddlewareHandler } from "hono";
+import type { z } from "zod";
+import { createDatabase } from "../../db/client";
+import type { AccessTokenVerifier } from "../auth/tokens";
+import { parseConfig } from "../config";
+
+/**
+ * The per-request services every worker builds from its env: the parsed configuration (cached
+ * per isolate), a database handle and the access-token verifier.
+ */
+export function provideServices<S extends z.ZodType<{ DATABASE_URL: string }>>(
+  schema: S,
+  verifierFor: (config: z.output<S>) => AccessTokenVerifier,
+): MiddlewareHandler {
+  return async (c, next) => {
+    const config = parseConfig(schema, c.env as object);
+    c.set("config", config);
+    c.set("db", createDatabase(config.DATABASE_URL));
+    c.set("verifyAccessToken", verifierFor(config));
+    await next();
+  };
+}
