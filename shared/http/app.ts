@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Env, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -18,7 +19,13 @@ export interface BaseVariables {
  * The one place a worker's Hono app is assembled: request ids, the access log, the JSON-only body
  * rule, validation failures as VALIDATION_FAILED, and every error turned into the API envelope.
  */
-export function createWorkerApp<E extends Env & { Variables: BaseVariables }>(worker: string) {
+/** Request bodies beyond this are refused with 413 before anything reads them. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+export function createWorkerApp<E extends Env & { Variables: BaseVariables }>(
+  worker: string,
+  maxBodyBytes: number | ((c: Context) => number) = DEFAULT_MAX_BODY_BYTES,
+) {
   const app = new OpenAPIHono<E>({
     defaultHook: (result) => {
       if (!result.success) throw validationFailed(fieldIssues(result.error, result.target));
@@ -26,6 +33,15 @@ export function createWorkerApp<E extends Env & { Variables: BaseVariables }>(wo
   });
   app.use(requestId({ limitLength: 128 }));
   app.use(accessLog(worker));
+  app.use((c, next) => {
+    const maxSize = typeof maxBodyBytes === "function" ? maxBodyBytes(c) : maxBodyBytes;
+    return bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new AppError("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${maxSize} bytes.`);
+      },
+    })(c, next);
+  });
   app.use(jsonBodiesOnly);
   app.onError((err, c) => errorResponse(c, err, worker));
   app.notFound((c) =>
