@@ -140,6 +140,14 @@ describe("gateway + auth under wrangler dev", () => {
     expect(cron.status).toBe(200);
   });
 
+  it("serves /openapi.json and the /docs page with its bundled assets", async () => {
+    const doc = await call("GET", "/openapi.json");
+    expect(doc.body.paths["/api/v1/bookings"]).toBeTruthy();
+    const script = await fetch(`${gatewayUrl}/docs/swagger-ui-bundle.js`);
+    expect(script.status).toBe(200);
+    expect((await script.text()).length).toBeGreaterThan(100_000);
+  });
+
   it("keeps the error envelope at the edge", async () => {
     const res = await call("POST", "/api/v1/auth/login", { body: { email: "nobody@example.com", password: "whatever1" } });
     expect(res.status).toBe(401);

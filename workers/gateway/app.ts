@@ -4,6 +4,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { parseConfig } from "../../shared/config";
 import { type BaseVariables, createWorkerApp } from "../../shared/http/app";
 import { type GatewayConfig, GatewayConfigSchema, upstreams } from "./config";
+import { registerDocs } from "./docs/page";
 import { edgeAuth } from "./edge-auth";
 import { registerHealth } from "./health";
 import { rateLimits } from "./limits";
@@ -37,6 +38,7 @@ export function createGatewayApp(): GatewayApp {
   app.use(edgeAuth);
 
   registerHealth(app);
+  registerDocs(app);
   app.get("/openapi.json", (c) => {
     c.header("Cache-Control", "public, max-age=300");
     return c.json(publicApiDocument());
