@@ -17,6 +17,8 @@ export const NotifierConfigSchema = z
     EMAIL_FROM: env.string("Airline <bookings@example.com>"),
     /** /health and /metrics; 0 picks a free port. */
     NOTIFIER_PORT: env.int(0, 65_535, 8791),
+    /** Where /health and /metrics listen; 0.0.0.0 lets a scraper on another host in. */
+    NOTIFIER_HOST: env.string("127.0.0.1"),
     MAIL_DIR: env.string(".data/mail"),
     /** The durable consumer's name: notifiers sharing it share the work. */
     NOTIFIER_CONSUMER: z

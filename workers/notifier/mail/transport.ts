@@ -128,7 +128,6 @@ export class DevelopmentMailbox implements MailTransport {
 
 /** RFC 2047 for a subject with non-ASCII characters (→, ₹). */
 function encodeHeader(value: string): string {
-  // eslint-disable-next-line no-control-regex -- printable ASCII check
   return /^[\x20-\x7e]*$/.test(value) ? value : `=?utf-8?B?${btoa(String.fromCharCode(...new TextEncoder().encode(value)))}?=`;
 }
 

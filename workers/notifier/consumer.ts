@@ -1,0 +1,201 @@
+import type { ConsumerMessages, JetStreamClient, JsMsg } from "@nats-io/jetstream";
+import { eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { notifierDeadLetters, notifierRejectedMessages, notifierSentEmails } from "../../db/schema";
+import { type BookingEvent, BookingEventSchema } from "../../shared/events";
+import { describeError, log } from "../../shared/http/log";
+import type { NotifierConfig } from "./config";
+import { renderEmail } from "./mail/templates";
+import { MailSendError, type MailTransport } from "./mail/transport";
+import type { NotifierMetrics } from "./metrics";
+import { STREAM } from "./stream";
+import { backoffDelay, Wakeup } from "./wakeup";
+
+const MAX_STORED_BODY = 64 * 1024;
+// term() is called without a reason: servers before 2.10 (Debian's 2.9) read "+TERM <reason>" as
+// an unknown reply and deliver the message again. The reason is in our tables and log instead.
+
+/**
+ * The durable pull consumer: one email per booking event, never two.
+ *
+ * For each message: look the event id up in the sent log (found: the email went out before the
+ * ack was lost, so ack and stop), send with Idempotency-Key = event id, record it in the sent log,
+ * then ack. A crash after the send but before the record makes JetStream deliver the message
+ * again after the ack wait; the resend carries the same key, so the provider answers with the
+ * first email instead of sending another. Recording before sending would lose the email on such a
+ * crash instead.
+ */
+export class EmailConsumer {
+  private readonly stopping = new Wakeup();
+  private messages: ConsumerMessages | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly js: JetStreamClient,
+    private readonly transport: MailTransport,
+    private readonly config: NotifierConfig,
+    private readonly metrics: NotifierMetrics,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** Stops pulling, gives back what was pulled but not started, and waits for emails in flight. */
+  async stop(): Promise<void> {
+    this.stopping.close();
+    await this.messages?.close();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async run() {
+    for (let attempt = 1; !this.stopping.isClosed; attempt++) {
+      try {
+        const consumer = await this.js.consumers.get(STREAM, this.config.NOTIFIER_CONSUMER);
+        this.messages = await consumer.consume({ max_messages: this.config.NOTIFIER_FETCH_BATCH_SIZE });
+        if (this.stopping.isClosed) await this.messages.close();
+        attempt = 0;
+        for await (const msg of this.messages) {
+          if (this.stopping.isClosed) {
+            msg.nak(); // pulled but not started: let another notifier have it now
+            continue;
+          }
+          while (this.inFlight.size >= this.config.NOTIFIER_CONCURRENCY) await Promise.race(this.inFlight);
+          const task: Promise<void> = this.handle(msg)
+            .catch((err) =>
+              log("error", "consumer: unexpected failure; the message will be redelivered", { worker: "notifier", ...describeError(err) }),
+            )
+            .finally(() => this.inFlight.delete(task));
+          this.inFlight.add(task);
+        }
+        if (!this.stopping.isClosed) throw new Error("the consumer's message stream ended");
+      } catch (err) {
+        if (this.stopping.isClosed) break;
+        const delay = backoffDelay(Math.max(1, attempt), 500, this.config.NOTIFIER_RELAY_RETRY_MAX_MS);
+        log("warn", "consumer: cannot pull from JetStream; retrying", { worker: "notifier", retryInMs: delay, error: describeError(err).error });
+        await this.stopping.wait(delay);
+      }
+    }
+  }
+
+  private async handle(msg: JsMsg): Promise<void> {
+    const event = await this.parse(msg);
+    if (!event) return;
+    try {
+      const [already] = await this.db
+        .select({ eventId: notifierSentEmails.eventId })
+        .from(notifierSentEmails)
+        .where(eq(notifierSentEmails.eventId, event.id));
+      if (already) {
+        this.metrics.alreadySent++;
+        msg.ack();
+        return;
+      }
+      const email = renderEmail(event);
+      const sent = await this.transport.send(email, event.id);
+      await this.db
+        .insert(notifierSentEmails)
+        .values({
+          eventId: event.id,
+          eventType: event.type,
+          bookingId: event.booking.id,
+          recipient: email.to,
+          provider: this.transport.provider,
+          providerMessageId: sent.messageId,
+        })
+        .onConflictDoNothing();
+      this.metrics.countSent(event.type);
+      msg.ack();
+    } catch (err) {
+      await this.failed(msg, event, err);
+    }
+  }
+
+  /** The message as a booking event, or undefined after terminating and recording it. */
+  private async parse(msg: JsMsg): Promise<BookingEvent | undefined> {
+    const body = new TextDecoder().decode(msg.data);
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch (err) {
+      await this.reject(msg, body, `not JSON: ${(err as Error).message}`);
+      return undefined;
+    }
+    const result = BookingEventSchema.safeParse(json);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      await this.reject(msg, body, `not a booking event: ${issue?.path.join(".") || "body"} ${issue?.message}`);
+      return undefined;
+    }
+    if (result.data.type !== msg.subject) {
+      await this.reject(msg, body, `type ${result.data.type} published on subject ${msg.subject}`);
+      return undefined;
+    }
+    return result.data;
+  }
+
+  /** Terminated at once (retrying cannot fix it) and kept in notifier_rejected_messages. */
+  private async reject(msg: JsMsg, body: string, reason: string) {
+    try {
+      await this.db.insert(notifierRejectedMessages).values({
+        subject: msg.subject,
+        streamSequence: msg.seq,
+        messageId: msg.headers?.get("Nats-Msg-Id") || null,
+        reason,
+        body: body.length > MAX_STORED_BODY ? body.slice(0, MAX_STORED_BODY) : body,
+      });
+    } catch (err) {
+      // Not recorded yet: try again later, unless this was its last delivery.
+      if (msg.info.deliveryCount < this.config.NOTIFIER_MAX_DELIVERIES) {
+        msg.nak(this.retryDelay(msg.info.deliveryCount));
+        return;
+      }
+      log("error", "consumer: could not record a rejected message", { worker: "notifier", subject: msg.subject, seq: msg.seq, body, ...describeError(err) });
+    }
+    this.metrics.rejected++;
+    log("warn", "consumer: rejected a message that is not a booking event", { worker: "notifier", subject: msg.subject, seq: msg.seq, reason });
+    msg.term();
+  }
+
+  /**
+   * The email did not go out (or was not recorded). Before the last delivery: nak with a back-off
+   * (at least the provider's Retry-After). On the last: dead-letter it with the error and terminate.
+   */
+  private async failed(msg: JsMsg, event: BookingEvent, err: unknown) {
+    const deliveries = msg.info.deliveryCount;
+    const error = describeError(err).error as string;
+    const fields = { worker: "notifier", eventId: event.id, type: event.type, deliveries, error };
+    if (deliveries < this.config.NOTIFIER_MAX_DELIVERIES) {
+      const retryAfter = err instanceof MailSendError ? (err.retryAfterMs ?? 0) : 0;
+      const delay = Math.min(this.config.NOTIFIER_RETRY_MAX_MS, Math.max(this.retryDelay(deliveries), retryAfter));
+      this.metrics.retried++;
+      log("warn", "consumer: email not sent; retrying", { ...fields, retryInMs: delay, retryable: err instanceof MailSendError ? err.retryable : true });
+      msg.nak(delay);
+      return;
+    }
+    try {
+      await this.db
+        .insert(notifierDeadLetters)
+        .values({ eventId: event.id, subject: msg.subject, streamSequence: msg.seq, deliveries, lastError: error, payload: event })
+        .onConflictDoUpdate({ target: notifierDeadLetters.eventId, set: { deliveries, lastError: error, deadAt: new Date() } });
+      this.metrics.deadLettered++;
+      log("error", "consumer: email failed on its last delivery; moved to notifier_dead_letters", fields);
+      msg.term();
+    } catch (dbErr) {
+      // JetStream will not deliver it again: this log line is the only record left.
+      log("error", "consumer: email failed on its last delivery and could not be dead-lettered", {
+        ...fields,
+        event,
+        deadLetterError: describeError(dbErr).error,
+      });
+      msg.term();
+    }
+  }
+
+  private retryDelay(deliveries: number): number {
+    return backoffDelay(deliveries, this.config.NOTIFIER_RETRY_BASE_MS, this.config.NOTIFIER_RETRY_MAX_MS);
+  }
+}
