@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../shared/config";
 import { BOOKING_EVENT_TYPES, type BookingEvent, BookingEventSchema } from "../../shared/events";
 import { parseNotifierConfig } from "../../workers/notifier/config";
+import { SendRateLimit } from "../../workers/notifier/mail/rate-limit";
 import { renderEmail } from "../../workers/notifier/mail/templates";
 import { DevelopmentMailbox, ResendTransport, transportFor } from "../../workers/notifier/mail/transport";
 
@@ -104,6 +105,33 @@ describe("transports", () => {
   it("with RESEND_API_KEY the Resend SDK sends", () => {
     const config = parseNotifierConfig({ DATABASE_URL: "postgres://x@localhost/db", RESEND_API_KEY: "re_123" });
     expect(transportFor(config)).toBeInstanceOf(ResendTransport);
+  });
+});
+
+describe("the send rate limit", () => {
+  const sleep = async (ms: number) => {
+    await new Promise((r) => setTimeout(r, ms));
+    return false;
+  };
+
+  it("spaces sends to the rate, pauses them after a 429, and keeps the message alive meanwhile", async () => {
+    const limit = new SendRateLimit(50); // one send every 20 ms
+    const start = performance.now();
+    for (let i = 0; i < 6; i++) expect(await limit.take(() => {}, 1_000, sleep)).toBe(true);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(90); // five gaps of 20 ms
+
+    limit.pause(200);
+    let keptAlive = 0;
+    const paused = performance.now();
+    await limit.take(() => keptAlive++, 50, sleep);
+    expect(performance.now() - paused).toBeGreaterThanOrEqual(190);
+    expect(keptAlive).toBeGreaterThanOrEqual(3);
+  });
+
+  it("gives up its turn when the notifier stops", async () => {
+    const limit = new SendRateLimit(1);
+    await limit.take(() => {}, 1_000, sleep);
+    expect(await limit.take(() => {}, 1_000, async () => true)).toBe(false);
   });
 });
 

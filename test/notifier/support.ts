@@ -14,7 +14,7 @@ import { type ResendStub, startResendStub } from "../support/resend-stub";
 
 /**
  * Settings that keep the notifier's waits short in tests: a 2 s ack wait, retries after 100 ms
- * doubling to 1 s, three deliveries before dead-lettering.
+ * doubling to 1 s, three deliveries before dead-lettering, no spacing of sends to the stub.
  */
 export const FAST = {
   NOTIFIER_PORT: "0",
@@ -25,6 +25,7 @@ export const FAST = {
   NOTIFIER_RELAY_RETRY_MAX_MS: "1000",
   NOTIFIER_POLL_MS: "250",
   NOTIFIER_MAX_DELIVERIES: "3",
+  NOTIFIER_SEND_RATE_PER_SECOND: "0",
 };
 
 /**

@@ -36,6 +36,11 @@ export const NotifierConfigSchema = z
     /** Messages the consumer keeps pulled ahead, and how many emails are in flight at once. */
     NOTIFIER_FETCH_BATCH_SIZE: env.int(1, 1_000, 100),
     NOTIFIER_CONCURRENCY: env.int(1, 256, 16),
+    /**
+     * Emails per second this process sends through Resend (its default API limit is 5 a second per
+     * team: raise both together). 0 sends as fast as NOTIFIER_CONCURRENCY allows.
+     */
+    NOTIFIER_SEND_RATE_PER_SECOND: env.int(0, 100_000, 5),
     /** Deliveries of one message before it goes to notifier_dead_letters. */
     NOTIFIER_MAX_DELIVERIES: env.int(1, 100, 5),
     /** Without an ack in this time (the notifier died), JetStream delivers the message again. */

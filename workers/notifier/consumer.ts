@@ -5,6 +5,7 @@ import { notifierDeadLetters, notifierRejectedMessages, notifierSentEmails } fro
 import { type BookingEvent, BookingEventSchema } from "../../shared/events";
 import { describeError, log } from "../../shared/http/log";
 import type { NotifierConfig } from "./config";
+import { SendRateLimit } from "./mail/rate-limit";
 import { renderEmail } from "./mail/templates";
 import { MailSendError, type MailTransport } from "./mail/transport";
 import type { NotifierMetrics } from "./metrics";
@@ -30,6 +31,7 @@ export class EmailConsumer {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly rateLimit: SendRateLimit;
 
   constructor(
     private readonly db: Database,
@@ -37,7 +39,9 @@ export class EmailConsumer {
     private readonly transport: MailTransport,
     private readonly config: NotifierConfig,
     private readonly metrics: NotifierMetrics,
-  ) {}
+  ) {
+    this.rateLimit = new SendRateLimit(transport.provider === "resend" ? config.NOTIFIER_SEND_RATE_PER_SECOND : 0);
+  }
 
   start(): void {
     this.loop = this.run();
@@ -95,6 +99,18 @@ export class EmailConsumer {
         return;
       }
       const email = renderEmail(event);
+      const turn = await this.rateLimit.take(
+        () => msg.working(), // waiting for the rate limit is not a reason to redeliver
+        Math.max(500, Math.floor(this.config.NOTIFIER_ACK_WAIT_MS / 3)),
+        async (ms) => {
+          await this.stopping.wait(ms);
+          return this.stopping.isClosed;
+        },
+      );
+      if (!turn) {
+        msg.nak(); // stopping: another notifier can have it at once
+        return;
+      }
       const sent = await this.transport.send(email, event.id);
       await this.db
         .insert(notifierSentEmails)
@@ -168,8 +184,9 @@ export class EmailConsumer {
     const deliveries = msg.info.deliveryCount;
     const error = describeError(err).error as string;
     const fields = { worker: "notifier", eventId: event.id, type: event.type, deliveries, error };
+    const retryAfter = err instanceof MailSendError ? (err.retryAfterMs ?? 0) : 0;
+    if (err instanceof MailSendError && err.status === 429) this.rateLimit.pause(Math.max(retryAfter, this.config.NOTIFIER_RETRY_BASE_MS));
     if (deliveries < this.config.NOTIFIER_MAX_DELIVERIES) {
-      const retryAfter = err instanceof MailSendError ? (err.retryAfterMs ?? 0) : 0;
       const delay = Math.min(this.config.NOTIFIER_RETRY_MAX_MS, Math.max(this.retryDelay(deliveries), retryAfter));
       this.metrics.retried++;
       log("warn", "consumer: email not sent; retrying", { ...fields, retryInMs: delay, retryable: err instanceof MailSendError ? err.retryable : true });
