@@ -7,6 +7,8 @@ import auth from "../workers/auth/index";
 import booking, { runHousekeeping } from "../workers/booking/index";
 import gateway from "../workers/gateway/index";
 import search from "../workers/search/index";
+import { startNotifier } from "../workers/notifier/index";
+import { ensureNats } from "./lib/nats";
 import { type HostedWorker, serveWorker } from "./lib/node-host";
 import { prepareSystem, type WorkerName, workers } from "./lib/system";
 
@@ -24,11 +26,16 @@ async function main() {
     bindings[worker.name.toUpperCase()] = httpService(server.url);
     say(`${worker.name} on ${server.url}`);
   }
+  const nats = await ensureNats(system.dataDir, say);
+  const notifier = await startNotifier(system.notifierConfig(nats.url));
+  say(`notifier on ${notifier.url} (NATS ${nats.url})`);
   // The Cron Trigger's schedule, locally: once a minute.
   const cron = setInterval(() => void runHousekeeping(system.varsFor("booking")).catch(() => {}), 60_000);
   say("ready; press Ctrl-C to stop");
   const stop = async () => {
     clearInterval(cron);
+    await notifier.stop();
+    await nats.child?.stop();
     await Promise.all(hosted.map((h) => h.close()));
     await disconnectAll();
     await system.database.stop();

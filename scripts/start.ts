@@ -1,6 +1,8 @@
 // `npm start`: the whole system on this machine, each worker under `wrangler dev` (workerd).
 import path from "node:path";
 import { disconnectAll } from "#db-connection";
+import { startNotifier } from "../workers/notifier/index";
+import { ensureNats } from "./lib/nats";
 import type { Child } from "./lib/processes";
 import { prepareSystem, workers } from "./lib/system";
 import { startWranglerDev } from "./lib/wrangler";
@@ -11,12 +13,15 @@ async function main() {
   const system = await prepareSystem();
   await disconnectAll();
   const children: Child[] = [];
+  let notifier: Awaited<ReturnType<typeof startNotifier>> | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say("stopping…");
+    await notifier?.stop();
     await Promise.all(children.map((c) => c.stop()));
+    await disconnectAll();
     await system.database.stop();
     process.exit(code);
   };
@@ -24,6 +29,16 @@ async function main() {
   process.on("SIGTERM", () => void stop(0));
 
   try {
+    const nats = await ensureNats(system.dataDir, say);
+    if (nats.child) children.push(nats.child);
+    const notifierConfig = system.notifierConfig(nats.url);
+    notifier = await startNotifier(notifierConfig);
+    say(`notifier: ${notifier.url}/health and /metrics; NATS ${nats.url}`);
+    say(
+      notifierConfig.RESEND_API_KEY
+        ? "emails are sent through Resend"
+        : `emails are written to ${path.relative(process.cwd(), notifierConfig.MAIL_DIR) || "."}/ (set RESEND_API_KEY to send them)`,
+    );
     for (const worker of workers) {
       say(`starting ${worker.name} on http://127.0.0.1:${worker.port} (wrangler dev)`);
       const child = await startWranglerDev({
@@ -55,7 +70,7 @@ async function main() {
   }, 60_000);
   process.on("exit", () => clearInterval(cron));
   const gateway = workers.find((w) => w.name === "gateway")!;
-  say(`ready: gateway on http://127.0.0.1:${gateway.port}  (health: /health)`);
+  say(`ready: gateway on http://127.0.0.1:${gateway.port}  (health: /health, API reference: /docs)`);
   say(`database: ${system.database.embedded ? "embedded PostgreSQL under .data/postgres" : "DATABASE_URL"}`);
   say("press Ctrl-C to stop");
 }

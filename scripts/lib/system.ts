@@ -11,6 +11,7 @@ import { ensureAdmin } from "../../workers/auth/domain/users";
 import { Email, Password } from "../../workers/auth/schemas";
 import { BookingConfigSchema } from "../../workers/booking/config";
 import { GatewayConfigSchema } from "../../workers/gateway/config";
+import { type NotifierConfig, parseNotifierConfig } from "../../workers/notifier/config";
 import { SearchConfigSchema } from "../../workers/search/config";
 import { type RunningDatabase, startDatabase } from "./database";
 import { loadSigningKey } from "./keys";
@@ -28,6 +29,8 @@ export type WorkerName = (typeof workers)[number]["name"];
 export interface PreparedSystem {
   dataDir: string;
   database: RunningDatabase;
+  /** The notifier's configuration (NATS, mail) from process.env, with this system's database. */
+  notifierConfig(natsUrl: string): NotifierConfig;
   /** The variables each worker gets (secrets included): from process.env, plus the database and key. */
   varsFor(worker: WorkerName): Record<string, string>;
 }
@@ -58,7 +61,10 @@ export async function prepareSystem(dataDir = path.resolve(process.env.DATA_DIR 
 
     await ensureAdminFromEnv(database.url, parseConfig(AuthConfigSchema, varsFor("auth")).BCRYPT_COST);
     if (process.env.DEMO_DATA !== "false") await loadDemoNetwork(database.url);
-    return { dataDir, database, varsFor };
+    const notifierConfig = (natsUrl: string) =>
+      parseNotifierConfig({ MAIL_DIR: path.join(dataDir, "mail"), ...stringEnv(), DATABASE_URL: database.url, NATS_URL: natsUrl });
+    notifierConfig("nats://127.0.0.1:4222"); // a bad notifier setting stops start-up too
+    return { dataDir, database, varsFor, notifierConfig };
   } catch (err) {
     await database.stop();
     throw err;

@@ -1,0 +1,50 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { createConnection } from "node:net";
+import path from "node:path";
+import { type Child, spawnChild } from "./processes";
+
+export interface RunningNats {
+  url: string;
+  /** The nats-server this process started, if it started one. */
+  child?: Child;
+}
+
+function listening(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host });
+    socket.once("connect", () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+function findNatsServer(): string | undefined {
+  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/sbin", "/usr/local/sbin"];
+  return dirs.map((d) => path.join(d, "nats-server")).find((p) => existsSync(p));
+}
+
+/**
+ * NATS for the notifier: NATS_URL when set; else one already listening on 127.0.0.1:4222; else a
+ * nats-server started here with JetStream storage under `<dataDir>/nats`, when one is installed.
+ * Without any, the system runs all the same (events wait in the outbox) and this says how to get one.
+ */
+export async function ensureNats(dataDir: string, say: (line: string) => void): Promise<RunningNats> {
+  if (process.env.NATS_URL) return { url: process.env.NATS_URL };
+  const url = "nats://127.0.0.1:4222";
+  if (await listening(4222)) return { url };
+  const binary = findNatsServer();
+  if (!binary) {
+    say("no NATS is listening on 127.0.0.1:4222 and nats-server is not installed: bookings work, emails wait");
+    say("in the outbox until one runs (apt-get install nats-server, or set NATS_URL)");
+    return { url };
+  }
+  const storage = path.join(dataDir, "nats");
+  await mkdir(storage, { recursive: true });
+  const child = spawnChild("nats", binary, ["-a", "127.0.0.1", "-p", "4222", "-js", "-sd", storage]);
+  for (let i = 0; i < 50 && !(await listening(4222)); i++) await new Promise((r) => setTimeout(r, 100));
+  say(`started nats-server with JetStream storage in ${path.relative(process.cwd(), storage)}`);
+  return { url, child };
+}
