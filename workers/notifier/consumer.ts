@@ -177,8 +177,9 @@ export class EmailConsumer {
   }
 
   /**
-   * The email did not go out (or was not recorded). Before the last delivery: nak with a back-off
-   * (at least the provider's Retry-After). On the last: dead-letter it with the error and terminate.
+   * The email did not go out (or was not recorded). Before delivery NOTIFIER_MAX_DELIVERIES: nak
+   * with a back-off (at least the provider's Retry-After). From it on (the consumer allows one
+   * spare delivery after a crash, see stream.ts): dead-letter it with the error and terminate.
    */
   private async failed(msg: JsMsg, event: BookingEvent, err: unknown) {
     const deliveries = msg.info.deliveryCount;

@@ -48,7 +48,10 @@ export async function ensureStream(jsm: JetStreamManager, config: NotifierConfig
 export async function ensureConsumer(jsm: JetStreamManager, config: NotifierConfig): Promise<void> {
   const settings = {
     ack_wait: nanos(config.NOTIFIER_ACK_WAIT_MS),
-    max_deliver: config.NOTIFIER_MAX_DELIVERIES,
+    // One spare delivery: the consumer dead-letters a failure on delivery NOTIFIER_MAX_DELIVERIES
+    // itself, so the spare is only used when that delivery got no answer at all (the notifier died
+    // or stopped mid-send). Without it JetStream would drop such a message without a trace.
+    max_deliver: config.NOTIFIER_MAX_DELIVERIES + 1,
     filter_subject: SUBJECTS,
     // Room for every message a full fetch batch holds plus those waiting out a nak delay.
     max_ack_pending: Math.max(1_000, config.NOTIFIER_FETCH_BATCH_SIZE * 10),

@@ -32,11 +32,18 @@ export function localDateTime(instant: string, timeZone: string): string {
   return format.format(new Date(instant));
 }
 
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; digits: number }>();
+
 /** Minor units to "₹1,234.50", with the currency's own number of decimals. */
 export function money(amount: { amount: number; currency: string }): string {
-  const format = new Intl.NumberFormat("en-IN", { style: "currency", currency: amount.currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(amount.amount / 10 ** digits);
+  // Building a NumberFormat costs far more than using one: one per currency for the process.
+  let entry = moneyFormats.get(amount.currency);
+  if (!entry) {
+    const format = new Intl.NumberFormat("en-IN", { style: "currency", currency: amount.currency });
+    entry = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    moneyFormats.set(amount.currency, entry);
+  }
+  return entry.format.format(amount.amount / 10 ** entry.digits);
 }
 
 const escapeHtml = (s: string) =>
