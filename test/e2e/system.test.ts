@@ -6,14 +6,22 @@ import { generateSigningKey } from "../../scripts/lib/keys";
 import { publicJwk } from "../../shared/auth/jwk";
 import { freePort } from "../../scripts/lib/processes";
 import { startWranglerDev } from "../../scripts/lib/wrangler";
+import { parseNotifierConfig } from "../../workers/notifier/config";
+import { type RunningNotifier, startNotifier } from "../../workers/notifier/index";
+import { type NatsServer, startNatsServer } from "../support/nats";
+import { type ResendStub, startResendStub } from "../support/resend-stub";
 import { httpClient } from "../support/client";
 import { useTestDatabase } from "../support/database";
 
-// The real thing: gateway and auth under `wrangler dev` (workerd), the gateway reaching auth
-// through its service binding, bcryptjs hashing inside workerd, postgres.js over cloudflare:sockets.
+// The whole system, for real: every worker under `wrangler dev` (workerd) behind the gateway's
+// service bindings, bcryptjs hashing inside workerd, postgres.js over cloudflare:sockets, the
+// notifier on Node with its own nats-server, and Resend's SDK talking to a local stub of its API.
 const db = useTestDatabase();
 let workDir: string;
 let gatewayUrl: string;
+let nats: NatsServer;
+let resend: ResendStub;
+let notifier: RunningNotifier;
 let bookingUrl: string;
 const children: { stop(): Promise<void> }[] = [];
 
@@ -48,18 +56,48 @@ beforeAll(async () => {
     ...common,
     name: "gateway",
     port: await freePort(),
-    vars: { DATABASE_URL: db.url() },
+    vars: { DATABASE_URL: db.url(), RATE_LIMIT_LOGIN: "5" },
   });
   children.push(gatewayWorker);
   gatewayUrl = gatewayWorker.url;
+
+  nats = await startNatsServer();
+  resend = await startResendStub();
+  notifier = await startNotifier(
+    parseNotifierConfig({
+      DATABASE_URL: db.url(),
+      NATS_URL: nats.url,
+      RESEND_API_KEY: resend.apiKey,
+      RESEND_BASE_URL: resend.url,
+      NOTIFIER_PORT: "0",
+      NOTIFIER_POLL_MS: "250",
+      NOTIFIER_SEND_RATE_PER_SECOND: "0",
+      MAIL_DIR: path.join(workDir, "mail"),
+    }),
+  );
 }, 180_000);
 
 afterAll(async () => {
+  await notifier?.stop();
+  await nats?.destroy();
+  await resend?.close();
   await Promise.all(children.map((c) => c.stop()));
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
 const call = httpClient(() => gatewayUrl);
+
+/** The email the notifier sent through Resend for one event of a booking (waits up to 15 s). */
+async function emailAbout(bookingId: string, type: string) {
+  const [event] = await db.sql()`select id from outbox_events where type = ${type} and payload->'booking'->>'id' = ${bookingId}`;
+  expect(event, `${type} was recorded`).toBeTruthy();
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    const email = resend.emails.find((e) => e.idempotencyKey === event!.id);
+    if (email) return email;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no email for ${type} of ${bookingId}`);
+}
 
 describe("gateway + auth under wrangler dev", () => {
   it("signs up, logs in and reads /me through http://127.0.0.1:<port>", async () => {
@@ -132,8 +170,15 @@ describe("gateway + auth under wrangler dev", () => {
       body: { amount: { amount: 900000, currency: "INR" } },
     });
     expect(paid.status, paid.text).toBe(200);
+    const confirmation = await emailAbout(held.body.data.id, "bookings.confirmed");
+    expect(confirmation).toMatchObject({ to: "ops@example.com" });
+    expect(confirmation.text).toContain("ED 1");
+    expect(confirmation.text).toContain("EDA");
+
     const cancelled = await call("POST", `/api/v1/bookings/${held.body.data.id}/cancel`, { token });
     expect(cancelled.body.data.status).toBe("cancelled");
+    const cancellation = await emailAbout(held.body.data.id, "bookings.cancelled");
+    expect(cancellation.subject).toMatch(/cancel/i);
 
     // The Cron Trigger's handler runs inside workerd too.
     const cron = await fetch(`${bookingUrl}/__scheduled?cron=*+*+*+*+*`);
@@ -146,6 +191,21 @@ describe("gateway + auth under wrangler dev", () => {
     const script = await fetch(`${gatewayUrl}/docs/swagger-ui-bundle.js`);
     expect(script.status).toBe(200);
     expect((await script.text()).length).toBeGreaterThan(100_000);
+  });
+
+  it("refuses a 70 KiB body with 413 and the sixth login a minute for one email with 429", async () => {
+    const big = await call("POST", "/api/v1/auth/signup", { body: { email: "big@example.com", password: "x".repeat(70 * 1024), name: "B" } });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe("PAYLOAD_TOO_LARGE");
+
+    const logins = [];
+    for (let i = 0; i < 6; i++) {
+      logins.push(await call("POST", "/api/v1/auth/login", { body: { email: "limited@example.com", password: "whatever1" } }));
+    }
+    expect(logins.map((r) => r.status)).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(logins[5]!.body.error.code).toBe("RATE_LIMITED");
+    expect(Number(logins[5]!.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(logins[0]!.headers.get("ratelimit-limit")).toBe("5");
   });
 
   it("keeps the error envelope at the edge", async () => {
