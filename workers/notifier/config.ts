@@ -45,9 +45,13 @@ export const NotifierConfigSchema = z
     NOTIFIER_MAX_DELIVERIES: env.int(1, 100, 5),
     /** Without an ack in this time (the notifier died), JetStream delivers the message again. */
     NOTIFIER_ACK_WAIT_MS: env.int(1_000, 3_600_000, 30_000),
-    /** A failed send is retried after base × 2^(delivery − 1), at most the max (Retry-After wins when larger). */
-    NOTIFIER_RETRY_BASE_MS: env.int(10, 600_000, 2_000),
-    NOTIFIER_RETRY_MAX_MS: env.int(10, 3_600_000, 120_000),
+    /**
+     * A failed send is retried after base × 2^(delivery − 1), at most the max (Retry-After wins when
+     * larger). Every attempt counts towards NOTIFIER_MAX_DELIVERIES, so the defaults (30 s, 1, 2, 4
+     * min) ride out about 7 minutes of provider outage before an email is dead-lettered.
+     */
+    NOTIFIER_RETRY_BASE_MS: env.int(10, 600_000, 30_000),
+    NOTIFIER_RETRY_MAX_MS: env.int(10, 3_600_000, 600_000),
     /** Time limit of one call to the mail provider. */
     NOTIFIER_SEND_TIMEOUT_MS: env.int(100, 600_000, 10_000),
   })

@@ -186,7 +186,8 @@ export class EmailConsumer {
     const error = describeError(err).error as string;
     const fields = { worker: "notifier", eventId: event.id, type: event.type, deliveries, error };
     const retryAfter = err instanceof MailSendError ? (err.retryAfterMs ?? 0) : 0;
-    if (err instanceof MailSendError && err.status === 429) this.rateLimit.pause(Math.max(retryAfter, this.config.NOTIFIER_RETRY_BASE_MS));
+    // Too many requests: every send waits (Retry-After, else a second), not only this one.
+    if (err instanceof MailSendError && err.status === 429) this.rateLimit.pause(retryAfter || 1_000);
     if (deliveries < this.config.NOTIFIER_MAX_DELIVERIES) {
       const delay = Math.min(this.config.NOTIFIER_RETRY_MAX_MS, Math.max(this.retryDelay(deliveries), retryAfter));
       this.metrics.retried++;
