@@ -13,10 +13,11 @@ export default tseslint.config(
   },
   { files: ["test/**/*.ts", "bench/**/*.ts"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
   {
-    // Edge-safe code: workers and shared code use web-standard APIs only. The Node-only halves of
-    // the runtime seams (see package.json "imports") are the exceptions.
+    // Edge-safe code: workers and shared code use web-standard APIs only. The exceptions: the
+    // Node-only halves of the runtime seams (see package.json "imports"), and the notifier, which
+    // is a long-running Node process, not an edge worker.
     files: ["workers/**/*.ts", "shared/**/*.ts"],
-    ignores: ["shared/password/native.ts", "workers/gateway/docs/assets-node.ts"],
+    ignores: ["shared/password/native.ts", "workers/gateway/docs/assets-node.ts", "workers/notifier/**"],
     rules: {
       "no-restricted-imports": [
         "error",

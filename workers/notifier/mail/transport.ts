@@ -1,7 +1,5 @@
 // The notifier is a Node process, not a Worker: the file system is its development mailbox.
-// eslint-disable-next-line no-restricted-imports -- Node-only process (see workers/notifier/index.ts)
 import { mkdir, rename, writeFile } from "node:fs/promises";
-// eslint-disable-next-line no-restricted-imports -- Node-only process
 import path from "node:path";
 import { Resend } from "resend";
 import { log } from "../../../shared/http/log";
