@@ -13,7 +13,7 @@ export async function recordBookingEvents(tx: Queryable, type: BookingEventType,
   await tx.execute(sql`
     with events as (
       select b.id as booking_id, gen_random_uuid() as event_id from bookings b where b.id = any(${uuidArray(bookingIds)})
-    )
+    ), recorded as (
     insert into outbox_events (id, type, payload)
     select e.event_id, ${`bookings.${type}`}, jsonb_build_object(
       'id', e.event_id,
@@ -41,9 +41,11 @@ export async function recordBookingEvents(tx: Queryable, type: BookingEventType,
     join flights f on f.id = b.flight_id
     join airports o on o.code = f.origin
     join airports d on d.code = f.destination
-    join users u on u.id = b.user_id`);
-  // Wakes a listening relay at once instead of at its next poll (delivered on commit).
-  await tx.execute(sql`select pg_notify('outbox', '')`);
+    join users u on u.id = b.user_id
+    returning 1
+    )
+    -- Wakes a listening relay at once instead of at its next poll (delivered on commit).
+    select pg_notify('outbox', '') from (select count(*) from recorded) as n`);
 }
 
 export interface OutboxRow {
