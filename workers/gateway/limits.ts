@@ -36,6 +36,20 @@ async function emailOf(c: Context): Promise<string> {
   }
 }
 
+/** A Workers rate-limiting binding: it only says yes or no, counted per location across isolates. */
+interface RateLimitBinding {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
+async function edgeAllows(c: Context<GatewayEnv>, binding: string, key: string): Promise<boolean> {
+  const limiter = c.env[binding] as RateLimitBinding | undefined;
+  if (!limiter || typeof limiter.limit !== "function") return true;
+  return (await limiter.limit({ key })).success;
+}
+
+/** The binding refused: nothing says when it will allow again, so a refusal waits out its period. */
+const edgeRefusal = (decision: RateDecision): RateDecision => ({ ...decision, allowed: false, remaining: 0, retryAfterSeconds: 60 });
+
 function headers(decision: RateDecision): Record<string, string> {
   return {
     "RateLimit-Limit": String(decision.limit),
@@ -47,7 +61,8 @@ function headers(decision: RateDecision): Record<string, string> {
 /**
  * Per-client limits with the RateLimit-* headers on every answer: the whole API, plus stricter
  * ones for login (per client and email) and signup (per client). Past a limit: 429 RATE_LIMITED
- * with Retry-After.
+ * with Retry-After. At the edge, the login and signup limits are also held by the Workers
+ * rate-limiting bindings, when present, across the isolates of a location.
  */
 export const rateLimits: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   if (!c.req.path.startsWith("/api/")) return next();
@@ -55,9 +70,13 @@ export const rateLimits: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   const client = clientOf(c);
   let decision = all.api.take(`api:${client}`);
   if (decision.allowed && c.req.method === "POST" && c.req.path === "/api/v1/auth/login") {
-    decision = all.login.take(`login:${client}:${await emailOf(c)}`);
+    const key = `login:${client}:${await emailOf(c)}`;
+    decision = all.login.take(key);
+    if (decision.allowed && !(await edgeAllows(c, "LOGIN_RATE_LIMITER", key))) decision = edgeRefusal(decision);
   } else if (decision.allowed && c.req.method === "POST" && c.req.path === "/api/v1/auth/signup") {
-    decision = all.signup.take(`signup:${client}`);
+    const key = `signup:${client}`;
+    decision = all.signup.take(key);
+    if (decision.allowed && !(await edgeAllows(c, "SIGNUP_RATE_LIMITER", key))) decision = edgeRefusal(decision);
   }
   if (!decision.allowed) {
     throw new AppError("RATE_LIMITED", "Too many requests; slow down and retry after the time given.", {

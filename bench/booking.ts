@@ -1,0 +1,467 @@
+// Seat holds under contention: 64 closed-loop buyers taking one seat each, all on one hot flight and
+// spread over 1,000 flights, over HTTP and against two ceilings measured in the same run: the domain
+// transaction called directly (holdSeats in db.transaction) and a hand-written minimal SQL version.
+// The aim: HTTP at least 0.5 of the raw SQL ceiling, the hot flight no slower than the spread load,
+// zero 5xx and zero oversold seats.
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { importJWK, SignJWT } from "jose";
+import postgres from "postgres";
+import { disconnectAll } from "#db-connection";
+import { createDatabase } from "../db/client";
+import { migrateDatabase } from "../db/migrate";
+import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, type PrivateJwk, publicJwk } from "../shared/auth/jwk";
+import { AppError } from "../shared/errors";
+import { generateSigningKey } from "../scripts/lib/keys";
+import { type HostedWorker, serveWorker } from "../scripts/lib/node-host";
+import { holdSeats } from "../workers/booking/domain/holds";
+import booking from "../workers/booking/index";
+
+const CONCURRENCY = 64;
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
+const WARMUP_MS = 1_000;
+const JIT_WARMUP_MS = 2_000;
+/** The worker's pool (db/pool-node.ts reads the same variable); the raw SQL client gets as many connections. */
+const POOL_MAX = Number(process.env.PG_POOL_MAX ?? 10);
+const HOLD_MINUTES = 15;
+const PASSENGER = "Bench Passenger";
+
+// Hot flights: the largest layout a seat label allows (rows 1–99 × letters A–K without I). All 64
+// buyers book the current hot flight; after HOLDS_PER_HOT_FLIGHT tickets the load moves on to the
+// next one, so a flight never fills up and every request should get a seat.
+const HOT = { rows: 99, seatsPerRow: 10, flights: Number(process.env.BENCH_HOT_FLIGHTS ?? 40), holdsPerFlight: 900 };
+// Spread: every request picks one of these flights at random.
+const SPREAD = { rows: 30, seatsPerRow: 6, flights: 1_000 };
+
+const print = (line = "") => process.stdout.write(`${line}\n`);
+// The worker logs one JSON line per request via console.log; tens of thousands would bury the table.
+// The line is still built (that cost stays in the numbers), only its write is dropped. Warnings and
+// errors (a 500, a deadlock) go to console.error and stay visible.
+console.log = () => {};
+
+type Outcome = { kind: "ok" } | { kind: "full" } | { kind: "error"; detail: string };
+type Hold = (client: number, flightId: string) => Promise<Outcome>;
+
+interface Run {
+  ok: number;
+  full: Map<string, number>;
+  errors: number;
+  errorSamples: string[];
+  seconds: number;
+  latencies: number[];
+  /** The flight picker ran out of planned seats before the deadline. */
+  exhausted: boolean;
+  nodeCpuMs: number;
+  machineBusyMs: number | undefined;
+}
+
+interface Result {
+  scenario: string;
+  run: Run;
+  warmupOk: number;
+  oversold: number;
+  unexpected409: number;
+  committedMismatch: number;
+}
+
+/** Nearest-rank percentile of an ascending array. */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+/** Busy CPU time of the whole machine so far (all cores, ms), from /proc/stat; undefined off Linux. */
+function machineBusyMs(): number | undefined {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+    return ((user + nice + system + irq + softirq + steal) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+/** `concurrency` closed loops, each sending its next hold as soon as the previous one answers. */
+async function load(hold: Hold, next: () => string | undefined, durationMs: number): Promise<Run> {
+  const latencies: number[] = [];
+  const full = new Map<string, number>();
+  const errorSamples: string[] = [];
+  let errors = 0;
+  let exhausted = false;
+  const cpu0 = process.cpuUsage();
+  const busy0 = machineBusyMs();
+  const start = performance.now();
+  const deadline = start + durationMs;
+  const loop = async (client: number) => {
+    while (performance.now() < deadline) {
+      const flightId = next();
+      if (flightId === undefined) {
+        exhausted = true;
+        return;
+      }
+      const t0 = performance.now();
+      const outcome = await hold(client, flightId);
+      if (outcome.kind === "ok") latencies.push(performance.now() - t0);
+      else if (outcome.kind === "full") full.set(flightId, (full.get(flightId) ?? 0) + 1);
+      else {
+        errors++;
+        if (errorSamples.length < 5) errorSamples.push(outcome.detail);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, (_, client) => loop(client)));
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const busy1 = machineBusyMs();
+  return {
+    ok: latencies.length,
+    full,
+    errors,
+    errorSamples,
+    seconds,
+    latencies: latencies.sort((a, b) => a - b),
+    exhausted,
+    nodeCpuMs: (cpu.user + cpu.system) / 1000,
+    machineBusyMs: busy0 === undefined || busy1 === undefined ? undefined : busy1 - busy0,
+  };
+}
+
+const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+
+/** The public API: POST /api/v1/bookings with a bearer token, one passenger, no seat chosen. */
+function httpHold(base: string, tokens: string[]): Hold {
+  return async (client, flightId) => {
+    try {
+      const res = await fetch(`${base}/api/v1/bookings`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens[client]}`, "content-type": "application/json" },
+        body: JSON.stringify({ flightId, passengers: [{ name: PASSENGER }] }),
+      });
+      const body = await res.text(); // the body is part of the response time, and an unread one would hold the socket
+      if (res.status === 201) return { kind: "ok" };
+      if (res.status === 409 && body.includes('"SEATS_UNAVAILABLE"')) return { kind: "full" };
+      return { kind: "error", detail: `HTTP ${res.status} ${body.slice(0, 300)}` };
+    } catch (err) {
+      return { kind: "error", detail: `network: ${describe(err)}` };
+    }
+  };
+}
+
+/** The domain transaction without HTTP, JWT or validation: what the route runs inside db.transaction. */
+function domainHold(url: string, userIds: string[]): Hold {
+  const db = createDatabase(url); // the same pool the worker uses (one per URL, PG_POOL_MAX connections)
+  return async (client, flightId) => {
+    try {
+      await db.transaction((tx) => holdSeats(tx, userIds[client]!, { flightId, passengers: [{ name: PASSENGER }] }, HOLD_MINUTES));
+      return { kind: "ok" };
+    } catch (err) {
+      if (err instanceof AppError && err.code === "SEATS_UNAVAILABLE") return { kind: "full" };
+      return { kind: "error", detail: describe(err) };
+    }
+  };
+}
+
+class FlightFull extends Error {}
+
+/**
+ * The minimal lock-and-insert transaction, hand-written: lock one free seat (SKIP LOCKED), insert the
+ * booking (price read in the same statement), take the seat, insert the passenger and a small outbox
+ * row. No flight pre-check, no read-back of the booking, no pg_notify.
+ */
+function rawHold(sql: postgres.Sql, userIds: string[]): Hold {
+  return async (client, flightId) => {
+    try {
+      await sql.begin(async (tx) => {
+        const [seat] = await tx<{ row: number; letter: string }[]>`
+          select row, letter from seats
+          where flight_id = ${flightId} and (booking_id is null or (held_until is not null and held_until <= now()))
+          order by row, letter
+          limit 1
+          for update skip locked`;
+        if (!seat) throw new FlightFull();
+        const [created] = await tx<{ id: string; hold_expires_at: Date }[]>`
+          insert into bookings (user_id, flight_id, total_amount, currency, hold_expires_at)
+          select ${userIds[client]!}, id, price_amount, currency, now() + make_interval(mins => ${HOLD_MINUTES})
+          from flights where id = ${flightId}
+          returning id, hold_expires_at`;
+        await tx`
+          update seats set booking_id = ${created!.id}, held_until = ${created!.hold_expires_at}
+          where flight_id = ${flightId} and row = ${seat.row} and letter = ${seat.letter}`;
+        await tx`
+          insert into booking_passengers (booking_id, position, name, row, letter)
+          values (${created!.id}, 0, ${PASSENGER}, ${seat.row}, ${seat.letter})`;
+        await tx`
+          insert into outbox_events (id, type, payload)
+          values (gen_random_uuid(), 'bookings.held',
+            jsonb_build_object('bookingId', ${created!.id}::uuid, 'flightId', ${flightId}::uuid, 'seat', ${`${seat.row}${seat.letter}`}::text))`;
+      });
+      return { kind: "ok" };
+    } catch (err) {
+      if (err instanceof FlightFull) return { kind: "full" };
+      return { kind: "error", detail: describe(err) };
+    }
+  };
+}
+
+/** Cities, airports, two airplane layouts and their flights, seats created as scheduleFlight does. */
+async function createCatalog(sql: postgres.Sql) {
+  const [a, b] = await sql<{ id: string }[]>`
+    insert into cities (name, country) values ('Bench City A', 'XX'), ('Bench City B', 'XX') returning id`;
+  await sql`
+    insert into airports (code, name, city_id, time_zone)
+    values ('BKA', 'BKA International', ${a!.id}, 'Asia/Kolkata'), ('BKB', 'BKB International', ${b!.id}, 'Asia/Kolkata')`;
+  const flightsOf = async (prefix: string, layout: { rows: number; seatsPerRow: number; flights: number }) => {
+    const cabins = [{ cabin: "economy", rows: layout.rows, seatsPerRow: layout.seatsPerRow }];
+    const [plane] = await sql<{ id: string }[]>`
+      insert into airplanes (model, cabins, capacity)
+      values (${`Bench ${layout.rows}x${layout.seatsPerRow}`}, ${sql.json(cabins)}, ${layout.rows * layout.seatsPerRow})
+      returning id`;
+    // Departures 30 days ahead, one a minute, 2 h long, 100.00 INR a seat, scheduled (not cancelled).
+    const flights = await sql<{ id: string }[]>`
+      with f as (
+        select g, date_trunc('minute', now()) + interval '30 days' + g * interval '1 minute' as departure
+        from generate_series(1, ${layout.flights}::int) g
+      )
+      insert into flights (flight_number, airplane_id, origin, destination, departure_time, arrival_time,
+        departure_local_date, departure_local_minute, duration_minutes, price_amount, currency, capacity)
+      select ${prefix} || ' ' || g, ${plane!.id}, 'BKA', 'BKB', departure, departure + interval '2 hours',
+        (departure at time zone 'Asia/Kolkata')::date,
+        (extract(hour from departure at time zone 'Asia/Kolkata') * 60 + extract(minute from departure at time zone 'Asia/Kolkata'))::smallint,
+        120, 10000, 'INR', ${layout.rows * layout.seatsPerRow}
+      from f order by g
+      returning id`;
+    await sql`
+      insert into seats (flight_id, row, letter, cabin)
+      select f.id, r, substr('ABCDEFGHJK', l, 1), 'economy'
+      from flights f, generate_series(1, ${layout.rows}::int) r, generate_series(1, ${layout.seatsPerRow}::int) l
+      where f.airplane_id = ${plane!.id}`;
+    return flights.map((f) => f.id);
+  };
+  const hot = await flightsOf("HOT", HOT);
+  const spread = await flightsOf("SPR", SPREAD);
+  await sql`vacuum (analyze) flights, seats`;
+  return { hot, spread };
+}
+
+/** One user per client, made directly in SQL (the booking worker only needs a valid token). */
+async function createUsers(sql: postgres.Sql, key: PrivateJwk) {
+  const users = await sql<{ id: string }[]>`
+    insert into users (email, name, password_hash)
+    select 'bench-' || g || '@example.com', 'Bench User ' || g, 'not-a-bcrypt-hash' from generate_series(0, ${CONCURRENCY - 1}::int) g
+    order by g
+    returning id`;
+  await sql`insert into user_roles (user_id, role) select unnest(${sql.array(users.map((u) => u.id))}::uuid[]), 'customer'`;
+  const signingKey = await importJWK(key, ACCESS_TOKEN_ALG);
+  const tokens = await Promise.all(
+    users.map((u) =>
+      new SignJWT({ roles: ["customer"] })
+        .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: key.kid, typ: ACCESS_TOKEN_TYP })
+        .setIssuer("airline-auth")
+        .setAudience("airline-api")
+        .setSubject(u.id)
+        .setIssuedAt()
+        .setExpirationTime("1h")
+        .sign(signingKey),
+    ),
+  );
+  return { userIds: users.map((u) => u.id), tokens };
+}
+
+/** Every hold gone and every seat free again, without dead rows left for the next scenario to scan. */
+async function reset(sql: postgres.Sql) {
+  await sql`truncate outbox_events, booking_passengers, payments, refunds, idempotency_keys, bookings`;
+  await sql`update seats set booking_id = null, held_until = null where booking_id is not null`;
+  await sql`vacuum (analyze) seats, bookings, booking_passengers, outbox_events`;
+}
+
+/**
+ * No seat sold twice. seats.booking_id holds one booking, so a double sale would show up elsewhere:
+ * a (flight, row, letter) in two live bookings' passengers, a passenger whose seat row names another
+ * booking, or a flight whose live passengers and taken seats differ in number.
+ */
+async function oversold(sql: postgres.Sql) {
+  const [row] = await sql<{ doubles: number; mismatched: number; miscounted: number; live: number }[]>`
+    with live as (
+      select id, flight_id from bookings
+      where status = 'confirmed' or (status = 'held' and hold_expires_at > now())
+    ), passengers as (
+      select l.id as booking_id, l.flight_id, p.row, p.letter from live l join booking_passengers p on p.booking_id = l.id
+    )
+    select
+      (select count(*)::int from (select 1 from passengers group by flight_id, row, letter having count(*) > 1) d) as doubles,
+      (select count(*)::int from passengers p
+         left join seats s on s.flight_id = p.flight_id and s.row = p.row and s.letter = p.letter
+         where s.booking_id is distinct from p.booking_id) as mismatched,
+      (select count(*)::int from
+         (select flight_id, count(*) as n from passengers group by flight_id) a
+         full join (select flight_id, count(*) as n from seats where booking_id is not null group by flight_id) b using (flight_id)
+         where a.n is distinct from b.n) as miscounted,
+      (select count(*)::int from live) as live`;
+  return row!;
+}
+
+/** Flights that answered SEATS_UNAVAILABLE but still have a free seat: a 409 that was not "full". */
+async function unexpectedFull(sql: postgres.Sql, flightIds: string[]) {
+  if (flightIds.length === 0) return 0;
+  const [row] = await sql<{ n: number }[]>`
+    select count(distinct flight_id)::int as n from seats
+    where flight_id = any(${sql.array(flightIds)}::uuid[])
+      and (booking_id is null or (held_until is not null and held_until <= now()))`;
+  return row!.n;
+}
+
+/** The current hot flight until it has HOLDS_PER_HOT_FLIGHT tickets, then the next one. */
+function hotPicker(flights: string[]) {
+  let issued = 0;
+  return () => {
+    const flight = flights[Math.floor(issued / HOT.holdsPerFlight)];
+    if (flight !== undefined) issued++;
+    return flight;
+  };
+}
+
+const spreadPicker = (flights: string[]) => () => flights[Math.floor(Math.random() * flights.length)]!;
+
+async function scenario(sql: postgres.Sql, name: string, hold: Hold, next: () => string | undefined): Promise<Result> {
+  await reset(sql);
+  const warmup = await load(hold, next, WARMUP_MS); // JIT, pool connections, keep-alive sockets
+  const run = await load(hold, next, DURATION_MS);
+  const check = await oversold(sql);
+  const bad = check.doubles + check.mismatched + check.miscounted;
+  const unexpected409 = await unexpectedFull(sql, [...warmup.full.keys(), ...run.full.keys()]);
+  const committedMismatch = check.live - (warmup.ok + run.ok);
+  const full = [...run.full.values()].reduce((a, b) => a + b, 0);
+  print(
+    `${name}: ${run.ok} holds in ${run.seconds.toFixed(2)} s, ${full} × 409, ${run.errors} errors; ` +
+      `oversold: ${bad}${bad ? ` (doubles ${check.doubles}, seat rows naming another booking ${check.mismatched}, flights miscounted ${check.miscounted})` : ""}`,
+  );
+  if (run.exhausted) print(`  note: the planned seats ran out after ${run.seconds.toFixed(2)} s; raise BENCH_HOT_FLIGHTS`);
+  for (const sample of [...warmup.errorSamples, ...run.errorSamples].slice(0, 5)) console.error(`  error sample: ${sample}`);
+  if (unexpected409) console.error(`  ${unexpected409} flight(s) answered SEATS_UNAVAILABLE while they still had free seats`);
+  if (committedMismatch) console.error(`  ${check.live} live bookings in the database, but ${warmup.ok + run.ok} holds answered as created`);
+  return { scenario: name, run, warmupOk: warmup.ok, oversold: bad, unexpected409, committedMismatch };
+}
+
+function table(results: Result[]): string {
+  const rows = results.map(({ scenario, run, oversold }) => {
+    const full = [...run.full.values()].reduce((a, b) => a + b, 0);
+    return `| ${scenario} | ${(run.ok / run.seconds).toFixed(0)} | ${percentile(run.latencies, 50).toFixed(1)} | ${percentile(run.latencies, 99).toFixed(1)} | ${full} | ${run.errors} | ${oversold} |`;
+  });
+  return ["| scenario | holds/s | p50 ms | p99 ms | 409 | errors | oversold |", "|---|---:|---:|---:|---:|---:|---:|", ...rows].join("\n");
+}
+
+/** CPU per hold: this Node process (client loops + worker + drivers) and the rest of the machine (PostgreSQL). */
+function cpuTable(results: Result[]): string {
+  const rows = results.map(({ scenario, run }) => {
+    const node = run.nodeCpuMs / run.ok;
+    const rest = run.machineBusyMs === undefined ? NaN : (run.machineBusyMs - run.nodeCpuMs) / run.ok;
+    const busy = run.machineBusyMs === undefined ? NaN : run.machineBusyMs / (run.seconds * 1000 * os.availableParallelism());
+    return `| ${scenario} | ${node.toFixed(2)} | ${rest.toFixed(2)} | ${(busy * 100).toFixed(0)}% |`;
+  });
+  return ["| scenario | Node CPU ms/hold | rest of machine CPU ms/hold | machine busy |", "|---|---:|---:|---:|", ...rows].join("\n");
+}
+
+async function main(): Promise<number> {
+  const cores = os.availableParallelism();
+  print(`# bench:booking — ${new Date().toISOString()}`);
+  print(`machine: ${cores} cores, ${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}`);
+  print(
+    `${CONCURRENCY} closed-loop clients, pool ${POOL_MAX} connections (worker and raw SQL alike), ${JIT_WARMUP_MS / 1000} s JIT warm-up per driver, ` +
+      `then per scenario ${WARMUP_MS / 1000} s warm-up + ` +
+      `${DURATION_MS / 1000} s measured; hot: ${HOT.rows}×${HOT.seatsPerRow} seats, ${HOT.holdsPerFlight} holds a flight, then the next; ` +
+      `spread: ${SPREAD.flights} flights of ${SPREAD.rows}×${SPREAD.seatsPerRow}\n`,
+  );
+
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const dbName = `airline_bench_booking_${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  let created = false;
+  let server: HostedWorker | undefined;
+  let setup: postgres.Sql | undefined;
+  let raw: postgres.Sql | undefined;
+  try {
+    await admin.unsafe(`create database ${dbName}`);
+    created = true;
+    const dbUrl = new URL(adminUrl);
+    dbUrl.pathname = `/${dbName}`;
+    const url = dbUrl.href;
+    await migrateDatabase(url);
+
+    setup = postgres(url, { max: 1, onnotice: () => {} });
+    const key = await generateSigningKey();
+    const { hot, spread } = await createCatalog(setup);
+    const { userIds, tokens } = await createUsers(setup, key);
+
+    const env = { DATABASE_URL: url, JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(key)] }), HOLD_MINUTES: String(HOLD_MINUTES) };
+    server = await serveWorker(booking, env, 0);
+    raw = postgres(url, { max: POOL_MAX, onnotice: () => {} });
+
+    const drivers = [
+      { name: "HTTP", hold: httpHold(server.url, tokens) },
+      { name: "domain tx (holdSeats)", hold: domainHold(url, userIds) },
+      { name: "raw SQL", hold: rawHold(raw, userIds) },
+    ];
+    // JIT warm-up before anything is measured: a second of warm-up alone left the first scenario run
+    // with cold code (about a third more Node CPU per hold than the same scenario run later).
+    let warmupErrors = 0;
+    for (const driver of drivers) {
+      const run = await load(driver.hold, spreadPicker(spread), JIT_WARMUP_MS);
+      warmupErrors += run.errors;
+      for (const sample of run.errorSamples) console.error(`  error sample (JIT warm-up, ${driver.name}): ${sample}`);
+    }
+    const warmupCheck = await oversold(setup);
+    const warmupOversold = warmupCheck.doubles + warmupCheck.mismatched + warmupCheck.miscounted;
+    print(`JIT warm-up: ${warmupErrors} errors; oversold: ${warmupOversold}`);
+
+    const results: Result[] = [];
+    for (const layout of [
+      { name: "hot flight", picker: () => hotPicker(hot) },
+      { name: "spread (1,000 flights)", picker: () => spreadPicker(spread) },
+    ]) {
+      for (const driver of drivers) results.push(await scenario(setup, `${layout.name} · ${driver.name}`, driver.hold, layout.picker()));
+    }
+
+    const rate = (name: string) => {
+      const r = results.find((x) => x.scenario === name)!.run;
+      return r.ok / r.seconds;
+    };
+    print("");
+    print(table(results));
+    print("");
+    print(
+      `HTTP ÷ raw SQL: hot flight ${(rate("hot flight · HTTP") / rate("hot flight · raw SQL")).toFixed(2)}, ` +
+        `spread ${(rate("spread (1,000 flights) · HTTP") / rate("spread (1,000 flights) · raw SQL")).toFixed(2)}`,
+    );
+    print(
+      `HTTP ÷ domain tx: hot flight ${(rate("hot flight · HTTP") / rate("hot flight · domain tx (holdSeats)")).toFixed(2)}, ` +
+        `spread ${(rate("spread (1,000 flights) · HTTP") / rate("spread (1,000 flights) · domain tx (holdSeats)")).toFixed(2)}`,
+    );
+    print("");
+    print(cpuTable(results));
+
+    const failed = results.filter((r) => r.run.errors > 0 || r.oversold > 0 || r.unexpected409 > 0 || r.committedMismatch !== 0);
+    if (failed.length > 0) console.error(`\nfailed: ${failed.map((r) => r.scenario).join(", ")}`);
+    if (warmupErrors > 0 || warmupOversold > 0) console.error("\nfailed: JIT warm-up");
+    return failed.length > 0 || warmupErrors > 0 || warmupOversold > 0 ? 1 : 0;
+  } finally {
+    await server?.close();
+    await disconnectAll();
+    await raw?.end({ timeout: 5 });
+    await setup?.end({ timeout: 5 });
+    if (created) await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end({ timeout: 5 });
+  }
+}
+
+// exitCode rather than process.exit: the process ending on its own shows nothing was left open.
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);
