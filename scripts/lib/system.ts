@@ -55,7 +55,11 @@ export async function prepareSystem(dataDir = path.resolve(process.env.DATA_DIR 
 
     const varsFor = (name: WorkerName) => {
       const worker = workers.find((w) => w.name === name)!;
-      return pick(shared, Object.keys(worker.schema.shape));
+      const vars = pick(shared, Object.keys(worker.schema.shape));
+      // The gateway reads the auth worker's JWKS through its binding (refetched on an unknown kid),
+      // unless keys are configured explicitly.
+      if (name === "gateway" && !process.env.JWT_PUBLIC_JWKS) delete vars.JWT_PUBLIC_JWKS;
+      return vars;
     };
     for (const worker of workers) parseConfig(worker.schema as z.ZodType, varsFor(worker.name));
 
