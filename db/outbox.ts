@@ -12,7 +12,7 @@ export async function recordBookingEvents(tx: Queryable, type: BookingEventType,
   if (bookingIds.length === 0) return;
   await tx.execute(sql`
     with events as (
-      select b.id as booking_id, gen_random_uuid() as event_id from bookings b where b.id = any(${uuidArray(bookingIds)})
+      select ids.id as booking_id, gen_random_uuid() as event_id from unnest(${uuidArray(bookingIds)}) as ids(id)
     ), recorded as (
     insert into outbox_events (id, type, payload)
     select e.event_id, ${`bookings.${type}`}, jsonb_build_object(
