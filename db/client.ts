@@ -40,7 +40,17 @@ function preparingStatements<T extends postgres.Sql | postgres.TransactionSql>(s
  * makes a per-request client (see db/pool-workerd.ts).
  */
 export function createDatabase(url: string) {
-  return drizzle(preparingStatements(connect(url)), { schema });
+  const sql = connect(url);
+  let db = handles.get(sql);
+  if (!db) {
+    db = drizzle(preparingStatements(sql), { schema });
+    handles.set(sql, db);
+  }
+  return db;
 }
+
+// One drizzle handle per client: on Node the pool is shared, so the handle is built once, not on
+// every request; in workerd each request's client (and so its handle) is new and collected after.
+const handles = new WeakMap<postgres.Sql, ReturnType<typeof drizzle<typeof schema>>>();
 
 export { schema };
