@@ -10,7 +10,8 @@ export interface RunningNats {
   child?: Child;
 }
 
-function listening(port: number, host = "127.0.0.1"): Promise<boolean> {
+/** Whether something accepts TCP connections on the port. */
+export function listening(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host });
     socket.once("connect", () => {
@@ -21,9 +22,11 @@ function listening(port: number, host = "127.0.0.1"): Promise<boolean> {
   });
 }
 
-function findNatsServer(): string | undefined {
-  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/sbin", "/usr/local/sbin"];
-  return dirs.map((d) => path.join(d, "nats-server")).find((p) => existsSync(p));
+/** nats-server from NATS_SERVER_BIN, the PATH, or Debian's /usr/sbin. */
+export function findNatsServer(): string | undefined {
+  if (process.env.NATS_SERVER_BIN) return process.env.NATS_SERVER_BIN;
+  const dirs = [...(process.env.PATH ?? "").split(path.delimiter), "/usr/sbin", "/usr/local/sbin", "/usr/local/bin"];
+  return dirs.filter(Boolean).map((d) => path.join(d, "nats-server")).find((p) => existsSync(p));
 }
 
 /**

@@ -1,28 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { connect as tcpConnect } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { findNatsServer, listening } from "../../scripts/lib/nats";
 import { type Child, freePort, spawnChild } from "../../scripts/lib/processes";
 
-/** nats-server from NATS_SERVER_BIN, the PATH, or Debian's /usr/sbin. */
+/** nats-server as the start scripts find it; the tests cannot run without one. */
 export function natsServerBinary(): string {
-  if (process.env.NATS_SERVER_BIN) return process.env.NATS_SERVER_BIN;
-  for (const dir of [...(process.env.PATH ?? "").split(path.delimiter), "/usr/sbin", "/usr/local/bin"]) {
-    const candidate = path.join(dir, "nats-server");
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  throw new Error("nats-server not found: install it (apt-get install nats-server) or set NATS_SERVER_BIN");
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ port, host: "127.0.0.1" });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
+  const binary = findNatsServer();
+  if (!binary) throw new Error("nats-server not found: install it (apt-get install nats-server) or set NATS_SERVER_BIN");
+  return binary;
 }
 
 export interface NatsServer {

@@ -1,10 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { Money } from "../../shared/schemas";
 import { SEAT_LABEL } from "./domain/holds";
-
-const Money = z.object({
-  amount: z.number().int({ error: "must be an integer amount in minor units" }).min(0).max(1e12),
-  currency: z.string().regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 code like INR" }),
-});
 
 export const NewBooking = z
   .object({

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { PageQuery } from "../../shared/pagination";
+import { Money } from "../../shared/schemas";
 import { isTimeZone } from "../../shared/time";
 
 export const IataCode = z
@@ -9,21 +10,9 @@ export const IataCode = z
   .regex(/^[A-Z]{3}$/, { error: "must be a 3-letter IATA code" })
   .openapi({ example: "DEL" });
 
-export const Money = z
-  .object({
-    amount: z.number().int({ error: "must be an integer amount in minor units" }).min(0).max(1e12),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 code like INR" })
-      .openapi({ example: "INR" }),
-  })
-  .openapi("Money", { example: { amount: 549900, currency: "INR" } });
-
 export const Instant = z.iso
   .datetime({ offset: true, error: "must be an ISO 8601 date-time with an offset" })
   .openapi({ example: "2026-12-01T09:30:00+05:30" });
-
-export const IdParam = z.object({ id: z.uuid({ error: "must be a UUID" }) });
 
 export const City = z.object({ id: z.uuid(), name: z.string(), country: z.string() }).openapi("City");
 export const NewCity = z.object({

@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database, Queryable } from "../../../db/client";
 import { refreshTokens } from "../../../db/schema";
+import { sha256Hex } from "../../../shared/crypto";
 import { AppError } from "../../../shared/errors";
 
 const DAY_MS = 86_400_000;
@@ -11,10 +12,7 @@ function newRefreshToken(): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-async function hashToken(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
+const hashToken = (token: string) => sha256Hex(token);
 
 /** Starts a session (a token family) at login; the family expires at an absolute time. */
 export async function startSession(db: Database, userId: string, ttlDays: number): Promise<string> {

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Database, Transaction } from "../../../db/client";
 import { idempotencyKeys } from "../../../db/schema";
+import { sha256Hex } from "../../../shared/crypto";
 import { AppError, validationFailed } from "../../../shared/errors";
 
 export interface StoredResponse {
@@ -18,10 +19,7 @@ export interface IdempotencyRequest {
 
 class Replay extends Error {}
 
-async function hashOf(scope: string, body: unknown): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${scope}\n${JSON.stringify(body)}`));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
+const hashOf = (scope: string, body: unknown) => sha256Hex(`${scope}\n${JSON.stringify(body)}`);
 
 /**
  * Runs `work` once per (user, scope, Idempotency-Key). The key is inserted in the same transaction

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../../../shared/auth/middleware";
 import { bearerAuth, dataResponse, errorResponses, jsonBody, listResponse } from "../../../shared/http/openapi";
 import { PageQuery } from "../../../shared/pagination";
+import { IdParam } from "../../../shared/schemas";
 import type { BookingApp } from "../app";
 import { findBooking, listBookings } from "../domain/bookings";
 import { holdSeats } from "../domain/holds";
@@ -40,7 +41,7 @@ const get = createRoute({
   summary: "A booking (owner or admin)",
   security: bearerAuth,
   middleware: [requireUser] as const,
-  request: { params: z.object({ id: z.uuid({ error: "must be a UUID" }) }) },
+  request: { params: IdParam },
   responses: { 200: dataResponse(Booking, "The booking"), ...errorResponses(400, 401, 404) },
 });
 

@@ -1,6 +1,7 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { requireUser } from "../../../shared/auth/middleware";
 import { bearerAuth, dataResponse, errorResponses } from "../../../shared/http/openapi";
+import { IdParam } from "../../../shared/schemas";
 import type { BookingApp } from "../app";
 import { cancelBooking } from "../domain/cancellation";
 import { Cancellation } from "../schemas";
@@ -12,7 +13,7 @@ const route = createRoute({
   summary: "Cancel a booking (owner or admin); its seats are free at once, a paid one is refunded",
   security: bearerAuth,
   middleware: [requireUser] as const,
-  request: { params: z.object({ id: z.uuid({ error: "must be a UUID" }) }) },
+  request: { params: IdParam },
   responses: { 200: dataResponse(Cancellation, "Cancelled"), ...errorResponses(400, 401, 404, 409) },
 });
 

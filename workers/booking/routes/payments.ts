@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireUser } from "../../../shared/auth/middleware";
 import { bearerAuth, dataResponse, errorResponses, jsonBody } from "../../../shared/http/openapi";
+import { IdParam } from "../../../shared/schemas";
 import type { BookingApp } from "../app";
 import { idempotent } from "../domain/idempotency";
 import { confirmPayment } from "../domain/payments";
@@ -14,7 +15,7 @@ const route = createRoute({
   description: "The amount must equal the booking's total (422 AMOUNT_MISMATCH); an expired hold is 409 BOOKING_EXPIRED. Accepts Idempotency-Key.",
   security: bearerAuth,
   middleware: [requireUser] as const,
-  request: { params: z.object({ id: z.uuid({ error: "must be a UUID" }) }), headers: IdempotencyHeader, body: jsonBody(NewPayment) },
+  request: { params: IdParam, headers: IdempotencyHeader, body: jsonBody(NewPayment) },
   responses: { 200: dataResponse(PaymentResult, "Paid and confirmed"), ...errorResponses(400, 401, 404, 409, 422) },
 });
 

@@ -3,7 +3,8 @@ import { requireRole } from "../../../shared/auth/middleware";
 import { bearerAuth, dataResponse, errorResponses, jsonBody } from "../../../shared/http/openapi";
 import type { SearchApp } from "../app";
 import { changeFlight, deleteFlight, findFlight } from "../domain/flights";
-import { Flight, FlightChanges, IdParam } from "../schemas";
+import { IdParam } from "../../../shared/schemas";
+import { Flight, FlightChanges } from "../schemas";
 import { searchCache } from "./cache";
 
 const get = createRoute({

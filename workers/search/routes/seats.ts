@@ -2,7 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { dataResponse, errorResponses } from "../../../shared/http/openapi";
 import type { SearchApp } from "../app";
 import { seatMap } from "../domain/seat-map";
-import { IdParam, SeatMap } from "../schemas";
+import { IdParam } from "../../../shared/schemas";
+import { SeatMap } from "../schemas";
 import { searchCache } from "./cache";
 
 const route = createRoute({
