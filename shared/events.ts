@@ -4,9 +4,6 @@ import { z } from "zod";
 export const BOOKING_EVENT_TYPES = ["held", "confirmed", "cancelled", "expired", "reminder"] as const;
 export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
 
-/** The NATS subject of an event type: bookings.<event>. */
-export const subjectOf = (type: BookingEventType) => `bookings.${type}`;
-
 export const BookingEventSchema = z.object({
   id: z.uuid(),
   type: z.string().regex(/^bookings\.(held|confirmed|cancelled|expired|reminder)$/),
