@@ -31,7 +31,6 @@ export const upstreams = [
   { name: "booking", binding: "BOOKING", prefixes: ["/api/v1/bookings"] },
 ] as const;
 
-
 /** Routes that need a signed-in caller: checked at the edge before the request travels on. */
 export function needsUser(method: string, path: string): boolean {
   if (path.startsWith("/api/v1/bookings")) return true;
