@@ -21,13 +21,28 @@ export type AccessTokenVerifier = (token: string) => Promise<Principal>;
 
 const ClaimsSchema = z.object({ sub: z.uuid(), roles: z.array(z.string()) });
 
+/** How long a verified token is trusted without checking its signature again. */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX_ENTRIES = 10_000;
+
 /**
  * Verifies an access token: the algorithm is pinned, and issuer, audience, expiry and token type
  * are all checked. An expired but genuine token is TOKEN_EXPIRED; anything else is UNAUTHENTICATED.
+ *
+ * A client sends the same token with every request for its whole lifetime, and the ECDSA check is
+ * most of a request's authentication cost, so each verifier remembers tokens it has verified for
+ * up to a minute (never past their expiry). Only verified tokens are remembered, so a forged one
+ * costs a full check every time; a key withdrawn from the JWKS stops working within that minute.
  */
 export function createAccessTokenVerifier(keys: JWTVerifyGetKey, { issuer, audience }: TokenAudience): AccessTokenVerifier {
+  const verified = new Map<string, { principal: Principal; until: number }>();
   return async (token) => {
-    let payload: unknown;
+    const now = Date.now();
+    const known = verified.get(token);
+    if (known && known.until > now) return known.principal;
+    if (known) verified.delete(token);
+
+    let payload: { exp?: number };
     try {
       ({ payload } = await jwtVerify(token, keys, {
         algorithms: [ACCESS_TOKEN_ALG],
@@ -44,7 +59,11 @@ export function createAccessTokenVerifier(keys: JWTVerifyGetKey, { issuer, audie
     }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw new AppError("UNAUTHENTICATED", "The access token is not valid.");
-    return { userId: claims.data.sub, roles: claims.data.roles };
+    const principal: Principal = { userId: claims.data.sub, roles: claims.data.roles };
+    // Oldest first in a Map's order: past the cap, the longest-remembered token is forgotten.
+    if (verified.size >= VERIFIED_MAX_ENTRIES) verified.delete(verified.keys().next().value!);
+    verified.set(token, { principal, until: Math.min(now + VERIFIED_TTL_MS, payload.exp! * 1000) });
+    return principal;
   };
 }
 

@@ -33,21 +33,32 @@ export function createWorkerApp<E extends Env & { Variables: BaseVariables }>(
   });
   app.use(requestId({ limitLength: 128 }));
   app.use(accessLog(worker));
-  app.use((c, next) => {
-    const maxSize = typeof maxBodyBytes === "function" ? maxBodyBytes(c) : maxBodyBytes;
-    return bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new AppError("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${maxSize} bytes.`);
-      },
-    })(c, next);
-  });
+  app.use((c, next) => limitBody(c, next, typeof maxBodyBytes === "function" ? maxBodyBytes(c) : maxBodyBytes));
   app.use(jsonBodiesOnly);
   app.onError((err, c) => errorResponse(c, err, worker));
   app.notFound((c) =>
     c.json(errorEnvelope("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`, c.var.requestId), 404),
   );
   return app;
+}
+
+/**
+ * 413 for a body over `maxSize`. A declared Content-Length is checked from the header alone (the
+ * HTTP parser, Node's or the Workers runtime's, never delivers more than it declares); only a
+ * streamed body of unknown length goes through hono's bodyLimit, which counts it as it is read. On
+ * Node that difference matters: touching `req.body` makes @hono/node-server build a full Request
+ * and a web stream, where the header check lets the body be read straight from the socket.
+ */
+function limitBody(c: Context, next: () => Promise<void>, maxSize: number) {
+  const tooLarge = () => {
+    throw new AppError("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${maxSize} bytes.`);
+  };
+  const declared = c.req.header("content-length");
+  if (declared !== undefined && c.req.header("transfer-encoding") === undefined) {
+    return Number(declared) > maxSize ? tooLarge() : next();
+  }
+  if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+  return bodyLimit({ maxSize, onError: tooLarge })(c, next);
 }
 
 function fieldIssues(error: z.ZodError, target: string): FieldIssue[] {

@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { sql, TransactionRollbackError } from "drizzle-orm";
+import { createDatabase } from "../../db/client";
+import { recordBookingEvents } from "../../db/outbox";
+import { BookingEventSchema } from "../../shared/events";
 import { useBooking } from "../support/booking";
 
 const { newUser, newFlight, hold, db, bookingCall: call, adminToken, checkInvariants, expireHold } = useBooking();
@@ -37,6 +41,24 @@ describe("POST /api/v1/bookings", () => {
       booking: { id: res.body.data.id, status: "held", seats: ["2B", "2C"], from: "BKA", to: "BKB" },
       user: { email: user.email, name: "Test User" },
     });
+    expect(BookingEventSchema.safeParse(event?.payload).error).toBeUndefined();
+    // The hold writes its event from values it already has; it must be the very event that
+    // recordBookingEvents builds from the committed rows (as every other event type is).
+    let rebuilt: Record<string, unknown> | undefined;
+    await createDatabase(db.url())
+      .transaction(async (tx) => {
+        await recordBookingEvents(tx, "held", [res.body.data.id]);
+        const [row] = await tx.execute<{ payload: Record<string, unknown> }>(
+          sql`select payload from outbox_events where id <> ${event!.payload.id} and payload->'booking'->>'id' = ${res.body.data.id}`,
+        );
+        rebuilt = row?.payload;
+        tx.rollback(); // leaves the outbox as it was
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof TransactionRollbackError)) throw err;
+      });
+    const { id: _id, occurredAt: _at, ...stored } = event!.payload;
+    expect(rebuilt).toMatchObject(stored);
     await checkInvariants(flight.id);
   });
 

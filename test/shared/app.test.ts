@@ -1,9 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigError, env as envField, parseConfig } from "../../shared/config";
 import { AppError } from "../../shared/errors";
 import { createWorkerApp } from "../../shared/http/app";
 import { generateSigningKey } from "../../scripts/lib/keys";
+import { type HostedWorker, serveWorker } from "../../scripts/lib/node-host";
 import auth from "../../workers/auth/index";
 import { clientFor } from "../support/client";
 
@@ -48,6 +49,46 @@ describe("the worker app factory", () => {
     expect(res.status).toBe(409);
     expect(res.headers.get("retry-after")).toBe("3");
     expect(res.body.error.code).toBe("INVALID_STATE");
+  });
+});
+
+describe("request bodies on Node", () => {
+  // Served over real HTTP: a declared length is checked from the header, a chunked body as it streams.
+  const small = createWorkerApp("test", 64);
+  small.post("/echo", async (c) => c.json({ received: await c.req.json() }));
+  let server: HostedWorker;
+  beforeAll(async () => {
+    server = await serveWorker({ fetch: (req, env, ctx) => small.fetch(req, env, ctx) }, {});
+  });
+  afterAll(() => server.close());
+
+  const chunked = (text: string) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(text);
+        for (let i = 0; i < bytes.length; i += 16) controller.enqueue(bytes.subarray(i, i + 16));
+        controller.close();
+      },
+    });
+  const post = (body: string | ReadableStream<Uint8Array>) =>
+    fetch(`${server.url}/echo`, { method: "POST", headers: { "content-type": "application/json" }, body, duplex: "half" } as RequestInit);
+
+  it("reads a body within the limit, declared or streamed", async () => {
+    const json = JSON.stringify({ note: "x".repeat(30) });
+    for (const body of [json, chunked(json)]) {
+      const res = await post(body);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ received: { note: "x".repeat(30) } });
+    }
+  });
+
+  it("refuses a body over the limit with 413, declared or streamed", async () => {
+    const json = JSON.stringify({ note: "x".repeat(100) });
+    for (const body of [json, chunked(json)]) {
+      const res = await post(body);
+      expect(res.status).toBe(413);
+      expect((await res.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { seatIsFree } from "../../../db/availability";
 import type { Transaction } from "../../../db/client";
-import { recordBookingEvents } from "../../../db/outbox";
+import { eventFlightJson, eventUserJson, heldEventInsert } from "../../../db/outbox";
 import { AppError, notFound, validationFailed } from "../../../shared/errors";
 import type { BookingView } from "./bookings";
 
@@ -33,11 +33,26 @@ const seatList = (seats: Seat[]) => sql.join(seats.map((s) => sql`(${s.row}::sma
  * group gets seats side by side when a row has room. The flight row itself is never locked.
  */
 export async function holdSeats(tx: Transaction, userId: string, request: HoldRequest, holdMinutes: number): Promise<BookingView> {
-  const [flight] = await tx.execute<{ id: string; price_amount: string; currency: string; for_sale: boolean }>(sql`
-    select id, price_amount, currency, status <> 'cancelled' and departure_time > now() as for_sale
-    from flights where id = ${request.flightId}`);
+  // What the hold's event needs from the flight, its airports and the user is read here, once,
+  // before any seat is locked.
+  const [flight] = await tx.execute<{
+    id: string;
+    price_amount: string;
+    currency: string;
+    for_sale: boolean;
+    event_flight: string;
+    event_user: string | null;
+  }>(sql`
+    select f.id, f.price_amount, f.currency, f.status <> 'cancelled' and f.departure_time > now() as for_sale,
+      ${eventFlightJson} as event_flight,
+      (select ${eventUserJson} from users u where u.id = ${userId}) as event_user
+    from flights f
+    join airports o on o.code = f.origin
+    join airports d on d.code = f.destination
+    where f.id = ${request.flightId}`);
   if (!flight) throw notFound("Flight");
   if (!flight.for_sale) throw new AppError("INVALID_STATE", "This flight is cancelled or has departed; it cannot be booked.");
+  if (flight.event_user === null) throw new AppError("UNAUTHENTICATED", "This account no longer exists.");
 
   const chosen = request.passengers.flatMap((p) => (p.seat ? [parseSeat(p.seat)] : []));
   if (chosen.length > 0) await lockChosenSeats(tx, request, chosen);
@@ -47,8 +62,9 @@ export async function holdSeats(tx: Transaction, userId: string, request: HoldRe
   const seats = request.passengers.map((p) => (p.seat ? parseSeat(p.seat) : assigned[next++]!));
   const passengers = request.passengers.map((p, i) => ({ name: p.name, seat: label(seats[i]!) }));
   const total = Number(flight.price_amount) * seats.length;
-  // The booking, its seats and its passengers in one statement: one round trip while the seat
-  // locks are held, which is what bounds throughput on a busy flight.
+  const totalAmount = { amount: total, currency: flight.currency };
+  // The booking, its seats, its passengers and its event in one statement: one round trip while
+  // the seat locks are held, which is what bounds throughput on a busy flight.
   const [booking] = await tx.execute<{ id: string; hold_expires_at: string; created_at: string; held: string }>(sql`
     with booking as (
       insert into bookings (user_id, flight_id, total_amount, currency, hold_expires_at)
@@ -66,18 +82,23 @@ export async function holdSeats(tx: Transaction, userId: string, request: HoldRe
         seats.map((s, i) => ({ position: i, name: request.passengers[i]!.name, row: s.row, letter: s.letter })),
       )}::jsonb) as p(position smallint, name text, row smallint, letter char(1))
       returning 1
-    )
+    ), event as (${heldEventInsert(sql`booking`, {
+      flight: flight.event_flight,
+      user: flight.event_user,
+      seats: passengers.map((p) => p.seat),
+      passengers,
+      totalAmount,
+    })})
     select id, hold_expires_at, created_at, (select count(*) from held) as held from booking`);
   // Every seat was locked above, so all must be updated; anything else is a bug, not contention.
   if (Number(booking!.held) !== seats.length) throw new Error(`hold updated ${booking!.held} of ${seats.length} seats`);
-  await recordBookingEvents(tx, "held", [booking!.id]);
   return {
     id: booking!.id,
     status: "held",
     flightId: flight.id,
     seats: passengers.map((p) => p.seat),
     passengers,
-    totalAmount: { amount: total, currency: flight.currency },
+    totalAmount,
     holdExpiresAt: new Date(booking!.hold_expires_at).toISOString(),
     createdAt: new Date(booking!.created_at).toISOString(),
     paymentId: null,
