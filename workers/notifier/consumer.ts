@@ -1,5 +1,5 @@
-import type { ConsumerMessages, JetStreamClient, JsMsg } from "@nats-io/jetstream";
-import { eq } from "drizzle-orm";
+import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { notifierDeadLetters, notifierRejectedMessages, notifierSentEmails } from "../../db/schema";
 import { type BookingEvent, BookingEventSchema } from "../../shared/events";
@@ -10,7 +10,8 @@ import { renderEmail } from "./mail/templates";
 import { MailSendError, type MailTransport } from "./mail/transport";
 import type { NotifierMetrics } from "./metrics";
 import { STREAM } from "./stream";
-import { backoffDelay, Wakeup } from "./wakeup";
+import { DurablePull } from "./pull";
+import { backoffDelay, type Wakeup } from "./wakeup";
 
 const MAX_STORED_BODY = 64 * 1024;
 // term() is called without a reason: servers before 2.10 (Debian's 2.9) read "+TERM <reason>" as
@@ -27,62 +28,39 @@ const MAX_STORED_BODY = 64 * 1024;
  * crash instead.
  */
 export class EmailConsumer {
-  private readonly stopping = new Wakeup();
-  private messages: ConsumerMessages | undefined;
-  private loop: Promise<void> | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly pull: DurablePull;
+  private readonly stopping: Wakeup;
   private readonly rateLimit: SendRateLimit;
 
   constructor(
     private readonly db: Database,
-    private readonly js: JetStreamClient,
+    js: JetStreamClient,
     private readonly transport: MailTransport,
     private readonly config: NotifierConfig,
     private readonly metrics: NotifierMetrics,
   ) {
     this.rateLimit = new SendRateLimit(transport.provider === "resend" ? config.NOTIFIER_SEND_RATE_PER_SECOND : 0);
+    this.pull = new DurablePull(
+      js,
+      {
+        stream: STREAM,
+        consumer: config.NOTIFIER_CONSUMER,
+        batch: config.NOTIFIER_FETCH_BATCH_SIZE,
+        concurrency: config.NOTIFIER_CONCURRENCY,
+        retryMaxMs: config.NOTIFIER_RELAY_RETRY_MAX_MS,
+      },
+      (msg) => this.handle(msg),
+    );
+    this.stopping = this.pull.stopping;
   }
 
   start(): void {
-    this.loop = this.run();
+    this.pull.start();
   }
 
   /** Stops pulling, gives back what was pulled but not started, and waits for emails in flight. */
-  async stop(): Promise<void> {
-    this.stopping.close();
-    await this.messages?.close();
-    await this.loop;
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  private async run() {
-    for (let attempt = 1; !this.stopping.isClosed; attempt++) {
-      try {
-        const consumer = await this.js.consumers.get(STREAM, this.config.NOTIFIER_CONSUMER);
-        this.messages = await consumer.consume({ max_messages: this.config.NOTIFIER_FETCH_BATCH_SIZE });
-        if (this.stopping.isClosed) await this.messages.close();
-        attempt = 0;
-        for await (const msg of this.messages) {
-          if (this.stopping.isClosed) {
-            msg.nak(); // pulled but not started: let another notifier have it now
-            continue;
-          }
-          while (this.inFlight.size >= this.config.NOTIFIER_CONCURRENCY) await Promise.race(this.inFlight);
-          const task: Promise<void> = this.handle(msg)
-            .catch((err) =>
-              log("error", "consumer: unexpected failure; the message will be redelivered", { worker: "notifier", ...describeError(err) }),
-            )
-            .finally(() => this.inFlight.delete(task));
-          this.inFlight.add(task);
-        }
-        if (!this.stopping.isClosed) throw new Error("the consumer's message stream ended");
-      } catch (err) {
-        if (this.stopping.isClosed) break;
-        const delay = backoffDelay(Math.max(1, attempt), 500, this.config.NOTIFIER_RELAY_RETRY_MAX_MS);
-        log("warn", "consumer: cannot pull from JetStream; retrying", { worker: "notifier", retryInMs: delay, error: describeError(err).error });
-        await this.stopping.wait(delay);
-      }
-    }
+  stop(): Promise<void> {
+    return this.pull.stop();
   }
 
   private async handle(msg: JsMsg): Promise<void> {
@@ -112,17 +90,14 @@ export class EmailConsumer {
         return;
       }
       const sent = await this.transport.send(email, event.id);
-      await this.db
-        .insert(notifierSentEmails)
-        .values({
-          eventId: event.id,
-          eventType: event.type,
-          bookingId: event.booking.id,
-          recipient: email.to,
-          provider: this.transport.provider,
-          providerMessageId: sent.messageId,
-        })
-        .onConflictDoNothing();
+      // Recorded as sent; a dead letter of the same event (this was a replay) is then resolved.
+      await this.db.execute(sql`
+        with recorded as (
+          insert into notifier_sent_emails (event_id, event_type, booking_id, recipient, provider, provider_message_id)
+          values (${event.id}, ${event.type}, ${event.booking.id}, ${email.to}, ${this.transport.provider}, ${sent.messageId})
+          on conflict do nothing
+        )
+        delete from notifier_dead_letters where event_id = ${event.id}`);
       this.metrics.countSent(event.type);
       msg.ack();
     } catch (err) {

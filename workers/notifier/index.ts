@@ -13,6 +13,7 @@ import { NotifierMetrics } from "./metrics";
 import { OutboxRelay } from "./relay";
 import { serveHealthAndMetrics } from "./server";
 import { ensureConsumer, ensureStream } from "./stream";
+import { UndeliveredWatcher } from "./undelivered";
 import { backoffDelay, Wakeup } from "./wakeup";
 
 export interface RunningNotifier {
@@ -36,6 +37,7 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
   let link: NatsLink | undefined;
   let relay: OutboxRelay | undefined;
   let consumer: EmailConsumer | undefined;
+  let undelivered: UndeliveredWatcher | undefined;
 
   const server = await serveHealthAndMetrics({
     db,
@@ -70,8 +72,10 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
     const js = jetstream(link.nc);
     relay = new OutboxRelay(db, connectDatabase(config.DATABASE_URL), link, js, jsm, config, metrics);
     consumer = new EmailConsumer(db, js, transport, config, metrics);
+    undelivered = new UndeliveredWatcher(db, js, jsm, config, metrics);
     relay.start();
     consumer.start();
+    undelivered.start();
     log("info", "notifier running", { worker: "notifier", stream: "BOOKINGS", consumer: config.NOTIFIER_CONSUMER });
   })();
 
@@ -81,7 +85,7 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
     async stop() {
       stopping.close();
       await starting.catch(() => {});
-      await Promise.all([relay?.stop(), consumer?.stop()]);
+      await Promise.all([relay?.stop(), consumer?.stop(), undelivered?.stop()]);
       await link?.nc.drain().catch(() => link?.nc.close());
       await server.close();
     },
