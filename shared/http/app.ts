@@ -53,9 +53,9 @@ function limitBody(c: Context, next: () => Promise<void>, maxSize: number) {
   const tooLarge = () => {
     throw new AppError("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${maxSize} bytes.`);
   };
-  const declared = c.req.header("content-length");
-  if (declared !== undefined && c.req.header("transfer-encoding") === undefined) {
-    return Number(declared) > maxSize ? tooLarge() : next();
+  const declared = Number(c.req.header("content-length") ?? NaN);
+  if (Number.isSafeInteger(declared) && c.req.header("transfer-encoding") === undefined) {
+    return declared > maxSize ? tooLarge() : next();
   }
   if (c.req.method === "GET" || c.req.method === "HEAD") return next();
   return bodyLimit({ maxSize, onError: tooLarge })(c, next);
