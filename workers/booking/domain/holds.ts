@@ -61,6 +61,7 @@ export async function holdSeats(tx: Transaction, userId: string, request: HoldRe
   let next = 0;
   const seats = request.passengers.map((p) => (p.seat ? parseSeat(p.seat) : assigned[next++]!));
   const passengers = request.passengers.map((p, i) => ({ name: p.name, seat: label(seats[i]!) }));
+  const seatLabels = passengers.map((p) => p.seat);
   const total = Number(flight.price_amount) * seats.length;
   const totalAmount = { amount: total, currency: flight.currency };
   // The booking, its seats, its passengers and its event in one statement: one round trip while
@@ -85,7 +86,7 @@ export async function holdSeats(tx: Transaction, userId: string, request: HoldRe
     ), event as (${heldEventInsert(sql`booking`, {
       flight: flight.event_flight,
       user: flight.event_user,
-      seats: passengers.map((p) => p.seat),
+      seats: seatLabels,
       passengers,
       totalAmount,
     })})
@@ -96,7 +97,7 @@ export async function holdSeats(tx: Transaction, userId: string, request: HoldRe
     id: booking!.id,
     status: "held",
     flightId: flight.id,
-    seats: passengers.map((p) => p.seat),
+    seats: seatLabels,
     passengers,
     totalAmount,
     holdExpiresAt: new Date(booking!.hold_expires_at).toISOString(),
