@@ -24,3 +24,10 @@ const UNAVAILABLE = new Set([
 ]);
 
 export const isDatabaseUnavailable = (err: unknown) => UNAVAILABLE.has(pgErrorCode(err) ?? "");
+
+/**
+ * PostgreSQL's class 22, "data exception": a value the statement was given does not fit its type
+ * (not a uuid, not a timestamp, out of range, a NUL in text). Every such value comes from a request,
+ * so it is the caller's mistake that validation did not catch, not a server failure.
+ */
+export const isInvalidValue = (err: unknown) => /^22[0-9A-Z]{3}$/.test(pgErrorCode(err) ?? "");

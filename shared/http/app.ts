@@ -5,7 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-import { isDatabaseUnavailable } from "../../db/errors";
+import { isDatabaseUnavailable, isInvalidValue, pgErrorCode } from "../../db/errors";
 import { ConfigError } from "../config";
 import { AppError, type ErrorCode, errorEnvelope, type FieldIssue, validationFailed } from "../errors";
 import { describeError, log } from "./log";
@@ -106,9 +106,31 @@ const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
   } catch {
     throw new AppError("MALFORMED_JSON", "The request body is not valid JSON.");
   }
+  const unstorable = unstorableStringAt(parsed);
+  if (unstorable !== undefined) {
+    throw validationFailed([{ path: unstorable, message: "must not contain NUL characters or unpaired surrogates" }]);
+  }
   c.req.bodyCache.json = Promise.resolve(parsed);
   return next();
 };
+
+// A NUL, or half of a surrogate pair: valid in a JSON string, but not storable as PostgreSQL text
+// or jsonb (nor encodable as UTF-8), so refused here for every route instead of failing in SQL.
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The path ("passengers.0.name"; "" for the body itself) of the first unstorable string or key. */
+function unstorableStringAt(value: unknown, path = ""): string | undefined {
+  if (typeof value === "string") return UNSTORABLE.test(value) ? path : undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (UNSTORABLE.test(key)) return at;
+    const found = unstorableStringAt(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 const httpExceptionCodes: Record<number, ErrorCode> = {
   400: "VALIDATION_FAILED",
@@ -133,6 +155,11 @@ export function errorResponse(c: Context, err: unknown, worker: string): Respons
   if (isDatabaseUnavailable(err)) {
     log("error", "database unavailable", { worker, requestId, ...describeError(err), stack: undefined });
     return c.json(errorEnvelope("DEPENDENCY_UNAVAILABLE", "The database is unavailable; try again shortly.", requestId), 503);
+  }
+  if (isInvalidValue(err)) {
+    // Logged as a warning, so that the validation it slipped past can be tightened.
+    log("warn", "a request value the database refused", { worker, requestId, method: c.req.method, path: c.req.path, pgCode: pgErrorCode(err) });
+    return c.json(errorEnvelope("VALIDATION_FAILED", "A value in the request is not valid.", requestId), 400);
   }
   const msg = err instanceof ConfigError ? "invalid configuration" : "unhandled error";
   log("error", msg, { worker, requestId, method: c.req.method, path: c.req.path, ...describeError(err) });
