@@ -25,8 +25,11 @@ const wakeRelay = sql`cross join pg_notify('outbox', '') as wake`;
 
 /** The flight half of a booking event as JSON text, to select next to a flight `f` joined to `o` and `d`. */
 export const eventFlightJson = sql<string>`jsonb_build_object(${flightFields})::text`;
+/** An event's `user` object, from a users row `u`. */
+const userObject = sql`jsonb_build_object('email', u.email, 'name', u.name)`;
+
 /** An event's `user` object as JSON text, to select from a users row `u`. */
-export const eventUserJson = sql<string>`jsonb_build_object('email', u.email, 'name', u.name)::text`;
+export const eventUserJson = sql<string>`${userObject}::text`;
 
 /**
  * Writes one event per booking into the outbox, in the caller's transaction, shaped as API.md's
@@ -50,7 +53,7 @@ export async function recordBookingEvents(tx: Queryable, type: BookingEventType,
                        from booking_passengers p where p.booking_id = b.id), '[]'),
         'totalAmount', jsonb_build_object('amount', b.total_amount, 'currency', b.currency),
         'holdExpiresAt', b.hold_expires_at),
-      'user', jsonb_build_object('email', u.email, 'name', u.name))
+      'user', ${userObject})
     from (select id as booking_id, gen_random_uuid() as event_id from unnest(${uuidArray(bookingIds)}) as ids(id)) e
     join bookings b on b.id = e.booking_id
     join flights f on f.id = b.flight_id
