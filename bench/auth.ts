@@ -2,13 +2,12 @@
 // Login does one bcrypt verification, so cores ÷ (time of one verification) is the ceiling it can reach.
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import postgres from "postgres";
 import { disconnectAll } from "#db-connection";
 import { hashPassword, verifyPassword } from "#password";
-import { migrateDatabase } from "../db/migrate";
 import { generateSigningKey } from "../scripts/lib/keys";
 import { serveWorker, type HostedWorker } from "../scripts/lib/node-host";
 import auth from "../workers/auth/index";
+import { machineLine, percentile, withThrowawayDatabase } from "./lib/common";
 
 const CONCURRENCIES = [1, 4, 16, 64];
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
@@ -26,13 +25,6 @@ interface Run {
 }
 
 const median = (sorted: number[]) => percentile(sorted, 50);
-
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
 
 function postJson(base: string, path: string, body: unknown): Promise<Response> {
   return fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -106,44 +98,34 @@ console.log = () => {};
 async function main(): Promise<number> {
   const cores = os.availableParallelism();
   print(`# bench:auth — ${new Date().toISOString()}`);
-  print(`machine: ${cores} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
+  print(machineLine());
   print(`BCRYPT_COST=${BCRYPT_COST}, ${DURATION_MS / 1000} s per concurrency, ${USERS} users\n`);
 
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  const dbName = `airline_bench_${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  let created = false;
-  let server: HostedWorker | undefined;
-  try {
-    await admin.unsafe(`create database ${dbName}`);
-    created = true;
-    const dbUrl = new URL(adminUrl);
-    dbUrl.pathname = `/${dbName}`;
-    await migrateDatabase(dbUrl.href);
+  return withThrowawayDatabase("auth", async (url) => {
+    let server: HostedWorker | undefined;
+    try {
+      const env = { DATABASE_URL: url, JWT_PRIVATE_JWK: JSON.stringify(await generateSigningKey()), BCRYPT_COST };
+      server = await serveWorker(auth, env, 0);
+      const emails = await createUsers(server.url);
 
-    const env = { DATABASE_URL: dbUrl.href, JWT_PRIVATE_JWK: JSON.stringify(await generateSigningKey()), BCRYPT_COST };
-    server = await serveWorker(auth, env, 0);
-    const emails = await createUsers(server.url);
+      // Measured before the load so the server's own bcrypt work does not inflate it.
+      const verifyMs = await bcryptVerifyMs();
+      const bound = (cores * 1000) / verifyMs;
+      print(`bcrypt verify (cost ${BCRYPT_COST}): median ${verifyMs.toFixed(1)} ms of ${BCRYPT_SAMPLES} → bound ${bound.toFixed(1)} logins/s on ${cores} cores\n`);
 
-    // Measured before the load so the server's own bcrypt work does not inflate it.
-    const verifyMs = await bcryptVerifyMs();
-    const bound = (cores * 1000) / verifyMs;
-    print(`bcrypt verify (cost ${BCRYPT_COST}): median ${verifyMs.toFixed(1)} ms of ${BCRYPT_SAMPLES} → bound ${bound.toFixed(1)} logins/s on ${cores} cores\n`);
+      await measureLogins(server.url, emails, 4, 1_000); // warm-up: JIT, pool connections, keep-alive sockets
+      const runs: Run[] = [];
+      for (const concurrency of CONCURRENCIES) runs.push(await measureLogins(server.url, emails, concurrency, DURATION_MS));
+      print(table(runs, bound));
 
-    await measureLogins(server.url, emails, 4, 1_000); // warm-up: JIT, pool connections, keep-alive sockets
-    const runs: Run[] = [];
-    for (const concurrency of CONCURRENCIES) runs.push(await measureLogins(server.url, emails, concurrency, DURATION_MS));
-    print(table(runs, bound));
-
-    const errors = runs.reduce((n, r) => n + r.errors, 0);
-    if (errors > 0) console.error(`\n${errors} logins did not answer 200`);
-    return errors > 0 ? 1 : 0;
-  } finally {
-    await server?.close();
-    await disconnectAll();
-    if (created) await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end({ timeout: 5 });
-  }
+      const errors = runs.reduce((n, r) => n + r.errors, 0);
+      if (errors > 0) console.error(`\n${errors} logins did not answer 200`);
+      return errors > 0 ? 1 : 0;
+    } finally {
+      await server?.close();
+      await disconnectAll();
+    }
+  });
 }
 
 // exitCode rather than process.exit: the process ending on its own shows nothing was left open.

@@ -6,18 +6,17 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { importJWK, SignJWT } from "jose";
 import postgres from "postgres";
 import { Pool } from "undici";
 import { disconnectAll } from "#db-connection";
 import { createDatabase } from "../db/client";
-import { migrateDatabase } from "../db/migrate";
-import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, type PrivateJwk, publicJwk } from "../shared/auth/jwk";
+import { type PrivateJwk, publicJwk } from "../shared/auth/jwk";
 import { AppError } from "../shared/errors";
 import { generateSigningKey } from "../scripts/lib/keys";
 import { type HostedWorker, serveWorker } from "../scripts/lib/node-host";
 import { holdSeats } from "../workers/booking/domain/holds";
 import booking from "../workers/booking/index";
+import { customerTokens, machineLine, percentile, withThrowawayDatabase } from "./lib/common";
 
 const CONCURRENCY = 64;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
@@ -64,13 +63,6 @@ interface Result {
   oversold: number;
   unexpected409: number;
   committedMismatch: number;
-}
-
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
 /** Busy CPU time of the whole machine so far (all cores, ms), from /proc/stat; undefined off Linux. */
@@ -253,27 +245,15 @@ async function createCatalog(sql: postgres.Sql) {
 }
 
 /** One user per client, made directly in SQL (the booking worker only needs a valid token). */
-async function createUsers(sql: postgres.Sql, key: PrivateJwk) {
+async function createUsers(sql: postgres.Sql, url: string, key: PrivateJwk) {
   const users = await sql<{ id: string }[]>`
     insert into users (email, name, password_hash)
     select 'bench-' || g || '@example.com', 'Bench User ' || g, 'not-a-bcrypt-hash' from generate_series(0, ${CONCURRENCY - 1}::int) g
     order by g
     returning id`;
   await sql`insert into user_roles (user_id, role) select unnest(${sql.array(users.map((u) => u.id))}::uuid[]), 'customer'`;
-  const signingKey = await importJWK(key, ACCESS_TOKEN_ALG);
-  const tokens = await Promise.all(
-    users.map((u) =>
-      new SignJWT({ roles: ["customer"] })
-        .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: key.kid, typ: ACCESS_TOKEN_TYP })
-        .setIssuer("airline-auth")
-        .setAudience("airline-api")
-        .setSubject(u.id)
-        .setIssuedAt()
-        .setExpirationTime("1h")
-        .sign(signingKey),
-    ),
-  );
-  return { userIds: users.map((u) => u.id), tokens };
+  const userIds = users.map((u) => u.id);
+  return { userIds, tokens: await customerTokens(url, key, userIds) };
 }
 
 /** Every hold gone and every seat free again, without dead rows left for the next scenario to scan. */
@@ -371,9 +351,8 @@ function cpuTable(results: Result[]): string {
 }
 
 async function main(): Promise<number> {
-  const cores = os.availableParallelism();
   print(`# bench:booking — ${new Date().toISOString()}`);
-  print(`machine: ${cores} cores, ${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}`);
+  print(machineLine());
   print(
     `${CONCURRENCY} closed-loop clients, pool ${POOL_MAX} connections (worker and raw SQL alike), ${JIT_WARMUP_MS / 1000} s JIT warm-up per driver, ` +
       `then per scenario ${WARMUP_MS / 1000} s warm-up + ` +
@@ -381,88 +360,77 @@ async function main(): Promise<number> {
       `spread: ${SPREAD.flights} flights of ${SPREAD.rows}×${SPREAD.seatsPerRow}\n`,
   );
 
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  const dbName = `airline_bench_booking_${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  let created = false;
-  let server: HostedWorker | undefined;
-  let client: Pool | undefined;
-  let setup: postgres.Sql | undefined;
-  let raw: postgres.Sql | undefined;
-  try {
-    await admin.unsafe(`create database ${dbName}`);
-    created = true;
-    const dbUrl = new URL(adminUrl);
-    dbUrl.pathname = `/${dbName}`;
-    const url = dbUrl.href;
-    await migrateDatabase(url);
+  return withThrowawayDatabase("booking", async (url) => {
+    let server: HostedWorker | undefined;
+    let client: Pool | undefined;
+    let setup: postgres.Sql | undefined;
+    let raw: postgres.Sql | undefined;
+    try {
+      setup = postgres(url, { max: 1, onnotice: () => {} });
+      const key = await generateSigningKey();
+      const { hot, spread } = await createCatalog(setup);
+      const { userIds, tokens } = await createUsers(setup, url, key);
 
-    setup = postgres(url, { max: 1, onnotice: () => {} });
-    const key = await generateSigningKey();
-    const { hot, spread } = await createCatalog(setup);
-    const { userIds, tokens } = await createUsers(setup, key);
+      const env = { DATABASE_URL: url, JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(key)] }), HOLD_MINUTES: String(HOLD_MINUTES) };
+      server = await serveWorker(booking, env, 0);
+      client = new Pool(server.url, { connections: CONCURRENCY });
+      raw = postgres(url, { max: POOL_MAX, onnotice: () => {} });
 
-    const env = { DATABASE_URL: url, JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(key)] }), HOLD_MINUTES: String(HOLD_MINUTES) };
-    server = await serveWorker(booking, env, 0);
-    client = new Pool(server.url, { connections: CONCURRENCY });
-    raw = postgres(url, { max: POOL_MAX, onnotice: () => {} });
+      const drivers = [
+        { name: "HTTP", hold: httpHold(client, tokens) },
+        { name: "domain tx (holdSeats)", hold: domainHold(url, userIds) },
+        { name: "raw SQL", hold: rawHold(raw, userIds) },
+      ];
+      // JIT warm-up before anything is measured: a second of warm-up alone left the first scenario run
+      // with cold code (about a third more Node CPU per hold than the same scenario run later).
+      let warmupErrors = 0;
+      for (const driver of drivers) {
+        const run = await load(driver.hold, spreadPicker(spread), JIT_WARMUP_MS);
+        warmupErrors += run.errors;
+        for (const sample of run.errorSamples) console.error(`  error sample (JIT warm-up, ${driver.name}): ${sample}`);
+      }
+      const warmupCheck = await oversold(setup);
+      const warmupOversold = warmupCheck.doubles + warmupCheck.mismatched + warmupCheck.miscounted;
+      print(`JIT warm-up: ${warmupErrors} errors; oversold: ${warmupOversold}`);
 
-    const drivers = [
-      { name: "HTTP", hold: httpHold(client, tokens) },
-      { name: "domain tx (holdSeats)", hold: domainHold(url, userIds) },
-      { name: "raw SQL", hold: rawHold(raw, userIds) },
-    ];
-    // JIT warm-up before anything is measured: a second of warm-up alone left the first scenario run
-    // with cold code (about a third more Node CPU per hold than the same scenario run later).
-    let warmupErrors = 0;
-    for (const driver of drivers) {
-      const run = await load(driver.hold, spreadPicker(spread), JIT_WARMUP_MS);
-      warmupErrors += run.errors;
-      for (const sample of run.errorSamples) console.error(`  error sample (JIT warm-up, ${driver.name}): ${sample}`);
+      const results: Result[] = [];
+      for (const layout of [
+        { name: "hot flight", picker: () => hotPicker(hot) },
+        { name: "spread (1,000 flights)", picker: () => spreadPicker(spread) },
+      ]) {
+        for (const driver of drivers) results.push(await scenario(setup, `${layout.name} · ${driver.name}`, driver.hold, layout.picker()));
+      }
+
+      const rate = (name: string) => {
+        const r = results.find((x) => x.scenario === name)!.run;
+        return r.ok / r.seconds;
+      };
+      print("");
+      print(table(results));
+      print("");
+      print(
+        `HTTP ÷ raw SQL: hot flight ${(rate("hot flight · HTTP") / rate("hot flight · raw SQL")).toFixed(2)}, ` +
+          `spread ${(rate("spread (1,000 flights) · HTTP") / rate("spread (1,000 flights) · raw SQL")).toFixed(2)}`,
+      );
+      print(
+        `HTTP ÷ domain tx: hot flight ${(rate("hot flight · HTTP") / rate("hot flight · domain tx (holdSeats)")).toFixed(2)}, ` +
+          `spread ${(rate("spread (1,000 flights) · HTTP") / rate("spread (1,000 flights) · domain tx (holdSeats)")).toFixed(2)}`,
+      );
+      print("");
+      print(cpuTable(results));
+
+      const failed = results.filter((r) => r.run.errors > 0 || r.oversold > 0 || r.unexpected409 > 0 || r.committedMismatch !== 0);
+      if (failed.length > 0) console.error(`\nfailed: ${failed.map((r) => r.scenario).join(", ")}`);
+      if (warmupErrors > 0 || warmupOversold > 0) console.error("\nfailed: JIT warm-up");
+      return failed.length > 0 || warmupErrors > 0 || warmupOversold > 0 ? 1 : 0;
+    } finally {
+      await client?.close();
+      await server?.close();
+      await disconnectAll();
+      await raw?.end({ timeout: 5 });
+      await setup?.end({ timeout: 5 });
     }
-    const warmupCheck = await oversold(setup);
-    const warmupOversold = warmupCheck.doubles + warmupCheck.mismatched + warmupCheck.miscounted;
-    print(`JIT warm-up: ${warmupErrors} errors; oversold: ${warmupOversold}`);
-
-    const results: Result[] = [];
-    for (const layout of [
-      { name: "hot flight", picker: () => hotPicker(hot) },
-      { name: "spread (1,000 flights)", picker: () => spreadPicker(spread) },
-    ]) {
-      for (const driver of drivers) results.push(await scenario(setup, `${layout.name} · ${driver.name}`, driver.hold, layout.picker()));
-    }
-
-    const rate = (name: string) => {
-      const r = results.find((x) => x.scenario === name)!.run;
-      return r.ok / r.seconds;
-    };
-    print("");
-    print(table(results));
-    print("");
-    print(
-      `HTTP ÷ raw SQL: hot flight ${(rate("hot flight · HTTP") / rate("hot flight · raw SQL")).toFixed(2)}, ` +
-        `spread ${(rate("spread (1,000 flights) · HTTP") / rate("spread (1,000 flights) · raw SQL")).toFixed(2)}`,
-    );
-    print(
-      `HTTP ÷ domain tx: hot flight ${(rate("hot flight · HTTP") / rate("hot flight · domain tx (holdSeats)")).toFixed(2)}, ` +
-        `spread ${(rate("spread (1,000 flights) · HTTP") / rate("spread (1,000 flights) · domain tx (holdSeats)")).toFixed(2)}`,
-    );
-    print("");
-    print(cpuTable(results));
-
-    const failed = results.filter((r) => r.run.errors > 0 || r.oversold > 0 || r.unexpected409 > 0 || r.committedMismatch !== 0);
-    if (failed.length > 0) console.error(`\nfailed: ${failed.map((r) => r.scenario).join(", ")}`);
-    if (warmupErrors > 0 || warmupOversold > 0) console.error("\nfailed: JIT warm-up");
-    return failed.length > 0 || warmupErrors > 0 || warmupOversold > 0 ? 1 : 0;
-  } finally {
-    await client?.close();
-    await server?.close();
-    await disconnectAll();
-    await raw?.end({ timeout: 5 });
-    await setup?.end({ timeout: 5 });
-    if (created) await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end({ timeout: 5 });
-  }
+  });
 }
 
 // exitCode rather than process.exit: the process ending on its own shows nothing was left open.

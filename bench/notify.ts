@@ -3,19 +3,18 @@
 // PostgreSQL (a throwaway database), a nats-server of its own with JetStream file storage, the
 // notifier as its own process (`npm run notifier`: relay + consumer) and the resend SDK over HTTP
 // to a stub of Resend's API in this process, which timestamps each email it accepts.
-import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { sql as q } from "drizzle-orm";
 import postgres from "postgres";
 import { disconnectAll } from "#db-connection";
 import { createDatabase } from "../db/client";
-import { migrateDatabase } from "../db/migrate";
 import { recordBookingEvents } from "../db/outbox";
 import { seedCatalog } from "../db/seed/index";
 import { freePort, spawnChild, waitForHttp } from "../scripts/lib/processes";
 import { startNatsServer } from "../test/support/nats";
 import { startResendStub } from "../test/support/resend-stub";
 import { ResendTransport } from "../workers/notifier/mail/transport";
+import { machineLine, percentile, withThrowawayDatabase } from "./lib/common";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
 /** Emails in flight at once (NOTIFIER_CONCURRENCY): one round each. */
@@ -24,13 +23,6 @@ const CONCURRENCIES = (process.env.BENCH_CONCURRENCIES ?? "16,64").split(",").ma
 const SINGLE_EVENTS = 20;
 
 const print = (line = "") => process.stdout.write(`${line}\n`);
-
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
 
 interface Round {
   concurrency: number;
@@ -50,57 +42,48 @@ interface Round {
 }
 
 async function main() {
-  const cores = os.cpus().length;
   print(`# bench:notify — ${new Date().toISOString()}`);
-  print(`machine: ${cores} cores, ${os.cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
+  print(machineLine());
   print(`${EVENTS} events per burst, committed in one transaction; relay batch 200, fetch batch 200, no send rate limit\n`);
 
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  const dbName = `airline_bench_${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${dbName}`;
-  let created = false;
   const nats = await startNatsServer();
   const stub = await startResendStub();
-  try {
-    await admin.unsafe(`create database ${dbName}`);
-    created = true;
-    await migrateDatabase(dbUrl.href);
-    const sql = postgres(dbUrl.href, { max: 4, onnotice: () => {} });
-    const bookingIds = await confirmedBookings(sql, EVENTS);
-    await sql.end();
+  await withThrowawayDatabase("notify", async (url) => {
+    try {
+      const sql = postgres(url, { max: 4, onnotice: () => {} });
+      const bookingIds = await confirmedBookings(sql, EVENTS);
+      await sql.end();
 
-    const rounds: Round[] = [];
-    for (const concurrency of CONCURRENCIES) {
-      const ceiling = await sdkCeiling(stub, concurrency);
-      rounds.push({ ...(await burst(dbUrl.href, nats.url, stub, bookingIds, concurrency)), ceiling });
-    }
-    print(
-      "| NOTIFIER_CONCURRENCY | insert + commit | all in the stream | all emails accepted | events/s | SDK-only emails/s | ÷ SDK-only | p50 commit→send | p99 commit→send | emails | sent log | repeated sends |",
-    );
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (const r of rounds) {
-      const rate = (EVENTS * 1000) / r.allSentMs;
+      const rounds: Round[] = [];
+      for (const concurrency of CONCURRENCIES) {
+        const ceiling = await sdkCeiling(stub, concurrency);
+        rounds.push({ ...(await burst(url, nats.url, stub, bookingIds, concurrency)), ceiling });
+      }
       print(
-        `| ${r.concurrency} | ${r.commitMs.toFixed(0)} ms | ${(r.inStreamMs / 1000).toFixed(2)} s | ${(r.allSentMs / 1000).toFixed(2)} s | ` +
-          `${Math.round(rate)} | ${Math.round(r.ceiling)} | ${(rate / r.ceiling).toFixed(2)} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ` +
-          `${r.emails} | ${r.sentLog} | ${r.repeatedRequests} |`,
+        "| NOTIFIER_CONCURRENCY | insert + commit | all in the stream | all emails accepted | events/s | SDK-only emails/s | ÷ SDK-only | p50 commit→send | p99 commit→send | emails | sent log | repeated sends |",
       );
+      print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+      for (const r of rounds) {
+        const rate = (EVENTS * 1000) / r.allSentMs;
+        print(
+          `| ${r.concurrency} | ${r.commitMs.toFixed(0)} ms | ${(r.inStreamMs / 1000).toFixed(2)} s | ${(r.allSentMs / 1000).toFixed(2)} s | ` +
+            `${Math.round(rate)} | ${Math.round(r.ceiling)} | ${(rate / r.ceiling).toFixed(2)} | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ` +
+            `${r.emails} | ${r.sentLog} | ${r.repeatedRequests} |`,
+        );
+      }
+      print();
+      for (const r of rounds) {
+        print(
+          `NOTIFIER_CONCURRENCY=${r.concurrency}: ${SINGLE_EVENTS} single events, one at a time: commit→send p50 ${r.singleP50.toFixed(0)} ms, max ${r.singleMax.toFixed(0)} ms`,
+        );
+      }
+    } finally {
+      await disconnectAll();
     }
-    print();
-    for (const r of rounds) {
-      print(
-        `NOTIFIER_CONCURRENCY=${r.concurrency}: ${SINGLE_EVENTS} single events, one at a time: commit→send p50 ${r.singleP50.toFixed(0)} ms, max ${r.singleMax.toFixed(0)} ms`,
-      );
-    }
-  } finally {
-    await disconnectAll();
+  }).finally(async () => {
     await stub.close();
     await nats.destroy();
-    if (created) await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-  }
+  });
 }
 
 /**

@@ -1,6 +1,5 @@
 // Search latency and throughput on 10 thousand and on 1 million flights, in one run.
 // The aim: 1M-flight figures within 2x of the 10k ones, because every search is index-backed.
-import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { disconnectAll } from "#db-connection";
 import { drizzle } from "drizzle-orm/postgres-js";
@@ -15,8 +14,8 @@ import { type HostedWorker, serveWorker } from "../scripts/lib/node-host";
 import search from "../workers/search/index";
 import { searchFlights } from "../workers/search/domain/search";
 import { searchItineraries } from "../workers/search/domain/itineraries";
+import { BENCH_SERVER_URL, benchDatabaseUrl, machineLine, percentile } from "./lib/common";
 
-const SERVER = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4_000);
 const START = "2030-01-01"; // fixed, so the datasets can be kept between runs
 // Both datasets get the seed's densest timetable (4x the base departures a day); the small one
@@ -31,20 +30,14 @@ const CONCURRENCY = [1, 32];
 console.log = () => {}; // the worker's per-request log lines would bury the table
 const out = (line = "") => process.stdout.write(`${line}\n`);
 
-function urlOf(database: string) {
-  const url = new URL(SERVER);
-  url.pathname = `/${database}`;
-  return url.href;
-}
-
 /** A seeded database per size, kept between runs (building a million flights takes minutes). */
 async function ensureDataset(name: string, flights: number): Promise<string> {
   const database = `airline_bench_search_${name.toLowerCase()}`;
-  const admin = postgres(SERVER, { max: 1, onnotice: () => {} });
+  const admin = postgres(BENCH_SERVER_URL, { max: 1, onnotice: () => {} });
   const [exists] = await admin`select 1 from pg_database where datname = ${database}`;
   if (!exists) await admin.unsafe(`create database ${database}`);
   await admin.end();
-  const url = urlOf(database);
+  const url = benchDatabaseUrl(database);
   await migrateDatabase(url);
   const sql = postgres(url, { max: 4, onnotice: () => {} });
   try {
@@ -106,7 +99,6 @@ interface Result {
   n: number;
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 
 async function load(base: string, path: () => string, concurrency: number): Promise<Result> {
   const latencies: number[] = [];
@@ -126,7 +118,7 @@ async function load(base: string, path: () => string, concurrency: number): Prom
   );
   latencies.sort((a, b) => a - b);
   const seconds = (performance.now() - started) / 1000;
-  return { rps: latencies.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), errors, n: latencies.length };
+  return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, n: latencies.length };
 }
 
 /** EXPLAIN ANALYZE of the statements the two main searches run, on the large dataset. */
@@ -149,7 +141,7 @@ async function explain(url: string) {
 
 async function main() {
   out(`# bench:search — ${new Date().toISOString()}`);
-  out(`machine: ${os.availableParallelism()} cores, ${os.cpus()[0]?.model.trim()}, Node ${process.version}; ${DURATION_MS / 1000} s per cell`);
+  out(`${machineLine()}; ${DURATION_MS / 1000} s per cell`);
   const key = await generateSigningKey();
   const jwks = JSON.stringify({ keys: [publicJwk(key)] });
   const servers: { name: string; server: HostedWorker; url: string }[] = [];
