@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from "#password";
 import { generateSigningKey } from "../scripts/lib/keys";
 import { serveWorker, type HostedWorker } from "../scripts/lib/node-host";
 import auth from "../workers/auth/index";
-import { machineLine, percentile, withThrowawayDatabase } from "./lib/common";
+import { closedLoops, machineLine, percentile, withThrowawayDatabase } from "./lib/common";
 
 const CONCURRENCIES = [1, 4, 16, 64];
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
@@ -46,26 +46,10 @@ async function createUsers(base: string): Promise<string[]> {
 
 /** N closed loops, each sending the next login as soon as the previous one answers. */
 async function measureLogins(base: string, emails: string[], concurrency: number, durationMs: number): Promise<Run> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const start = performance.now();
-  const deadline = start + durationMs;
-  const loop = async (worker: number) => {
-    for (let i = worker; performance.now() < deadline; i += concurrency) {
-      const t0 = performance.now();
-      try {
-        const res = await postJson(base, "/api/v1/auth/login", { email: emails[i % emails.length], password: PASSWORD });
-        await res.arrayBuffer(); // the body is part of the response time, and an unread one would hold the socket
-        if (res.status === 200) latencies.push(performance.now() - t0);
-        else errors++;
-      } catch {
-        errors++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, (_, w) => loop(w)));
-  const seconds = (performance.now() - start) / 1000;
-  return { concurrency, ok: latencies.length, errors, seconds, latencies: latencies.sort((a, b) => a - b) };
+  const run = await closedLoops(concurrency, durationMs, 200, (loop, round) =>
+    postJson(base, "/api/v1/auth/login", { email: emails[(loop + round * concurrency) % emails.length], password: PASSWORD }),
+  );
+  return { concurrency, ok: run.latencies.length, errors: run.errors, seconds: run.seconds, latencies: run.latencies };
 }
 
 /** Median wall time of one verification, run one after another like a single request would. */

@@ -3,7 +3,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { disconnectAll } from "#db-connection";
 import postgres from "postgres";
 import { seedCatalog } from "../db/seed/index";
@@ -16,32 +15,15 @@ import { startWranglerDev } from "../scripts/lib/wrangler";
 import booking from "../workers/booking/index";
 import gateway from "../workers/gateway/index";
 import search from "../workers/search/index";
-import { customerTokens, machineLine, percentile, withThrowawayDatabase } from "./lib/common";
+import { closedLoops, customerTokens, machineLine, rateAndLatency, withThrowawayDatabase } from "./lib/common";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4_000);
 const CONCURRENCY = 16;
 console.log = () => {};
 const out = (line = "") => process.stdout.write(`${line}\n`);
 
-async function load(request: () => Promise<Response>, expected: number) {
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const deadline = started + DURATION_MS;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        const res = await request().catch(() => undefined);
-        await res?.arrayBuffer();
-        if (res?.status === expected) latencies.push(performance.now() - t0);
-        else errors++;
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / ((performance.now() - started) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
-}
+const load = async (request: () => Promise<Response>, expected: number) =>
+  rateAndLatency(await closedLoops(CONCURRENCY, DURATION_MS, expected, request));
 
 async function main() {
   out(`# bench:gateway — ${new Date().toISOString()}`);

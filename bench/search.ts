@@ -14,7 +14,7 @@ import { type HostedWorker, serveWorker } from "../scripts/lib/node-host";
 import search from "../workers/search/index";
 import { searchFlights } from "../workers/search/domain/search";
 import { searchItineraries } from "../workers/search/domain/itineraries";
-import { BENCH_SERVER_URL, benchDatabaseUrl, machineLine, percentile } from "./lib/common";
+import { BENCH_SERVER_URL, benchDatabaseUrl, closedLoops, machineLine, rateAndLatency } from "./lib/common";
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4_000);
 const START = "2030-01-01"; // fixed, so the datasets can be kept between runs
@@ -101,24 +101,8 @@ interface Result {
 
 
 async function load(base: string, path: () => string, concurrency: number): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const deadline = started + DURATION_MS;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        const res = await fetch(base + path()).catch(() => undefined);
-        await res?.arrayBuffer();
-        if (res?.status === 200) latencies.push(performance.now() - t0);
-        else errors++;
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const seconds = (performance.now() - started) / 1000;
-  return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, n: latencies.length };
+  const run = await closedLoops(concurrency, DURATION_MS, 200, () => fetch(base + path()));
+  return { ...rateAndLatency(run), n: run.latencies.length };
 }
 
 /** EXPLAIN ANALYZE of the statements the two main searches run, on the large dataset. */

@@ -55,3 +55,48 @@ export function customerTokens(databaseUrl: string, key: PrivateJwk, userIds: st
   const config = parseConfig(AuthConfigSchema, { DATABASE_URL: databaseUrl, JWT_PRIVATE_JWK: JSON.stringify(key) });
   return Promise.all(userIds.map((id) => issueAccessToken(config, { id, roles: ["customer"] })));
 }
+
+/** What `closedLoops` measured: successful answers' latencies (ms, ascending), the rest as errors. */
+export interface LoadRun {
+  latencies: number[];
+  errors: number;
+  seconds: number;
+}
+
+/**
+ * `concurrency` closed loops for `durationMs`, each sending its next request (`send(loop, round)`)
+ * as soon as the previous one answered. The body is read (it is part of the response time, and an
+ * unread one would hold the socket); an answer with another status than `expected`, or a failed
+ * request, counts as an error.
+ */
+export async function closedLoops(
+  concurrency: number,
+  durationMs: number,
+  expected: number,
+  send: (loop: number, round: number) => Promise<Response>,
+): Promise<LoadRun> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, loop) => {
+      for (let round = 0; performance.now() < deadline; round++) {
+        const t0 = performance.now();
+        const res = await send(loop, round).catch(() => undefined);
+        await res?.arrayBuffer().catch(() => undefined);
+        if (res?.status === expected) latencies.push(performance.now() - t0);
+        else errors++;
+      }
+    }),
+  );
+  return { latencies: latencies.sort((a, b) => a - b), errors, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Requests per second, p50 and p99 of a run. */
+export const rateAndLatency = (run: LoadRun) => ({
+  rps: run.latencies.length / run.seconds,
+  p50: percentile(run.latencies, 50),
+  p99: percentile(run.latencies, 99),
+  errors: run.errors,
+});
