@@ -12,6 +12,7 @@ import { disconnectAll } from "#db-connection";
 import { createDatabase } from "../db/client";
 import { type PrivateJwk, publicJwk } from "../shared/auth/jwk";
 import { AppError } from "../shared/errors";
+import { SEAT_LETTERS } from "../db/schema/catalog";
 import { generateSigningKey } from "../scripts/lib/keys";
 import { type HostedWorker, serveWorker } from "../scripts/lib/node-host";
 import { holdSeats } from "../workers/booking/domain/holds";
@@ -233,7 +234,7 @@ async function createCatalog(sql: postgres.Sql) {
       returning id`;
     await sql`
       insert into seats (flight_id, row, letter, cabin)
-      select f.id, r, substr('ABCDEFGHJK', l, 1), 'economy'
+      select f.id, r, substr(${SEAT_LETTERS}, l, 1), 'economy'
       from flights f, generate_series(1, ${layout.rows}::int) r, generate_series(1, ${layout.seatsPerRow}::int) l
       where f.airplane_id = ${plane!.id}`;
     return flights.map((f) => f.id);

@@ -8,12 +8,12 @@ import { sql as q } from "drizzle-orm";
 import postgres from "postgres";
 import { disconnectAll } from "#db-connection";
 import { createDatabase } from "../db/client";
-import { recordBookingEvents } from "../db/outbox";
+import { recordBookingEvents } from "../workers/booking/domain/events";
 import { seedCatalog } from "../db/seed/index";
 import { freePort, spawnChild, waitForHttp } from "../scripts/lib/processes";
 import { startNatsServer } from "../test/support/nats";
 import { startResendStub } from "../test/support/resend-stub";
-import { ResendTransport } from "../workers/notifier/mail/transport";
+import { ResendTransport } from "../notifier/mail/transport";
 import { machineLine, percentile, withThrowawayDatabase } from "./lib/common";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
@@ -145,7 +145,7 @@ async function burst(
     NOTIFIER_FETCH_BATCH_SIZE: "200",
     NOTIFIER_SEND_RATE_PER_SECOND: "0",
   };
-  const notifier = spawnChild("notifier", process.execPath, ["--import", "tsx", "workers/notifier/index.ts"], { env });
+  const notifier = spawnChild("notifier", process.execPath, ["--import", "tsx", "notifier/index.ts"], { env });
   const db = createDatabase(databaseUrl);
   try {
     await waitForHttp(`http://127.0.0.1:${port}/health`, notifier, 30_000);

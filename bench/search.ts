@@ -12,7 +12,7 @@ import { publicJwk } from "../shared/auth/jwk";
 import { generateSigningKey } from "../scripts/lib/keys";
 import { type HostedWorker, serveWorker } from "../scripts/lib/node-host";
 import search from "../workers/search/index";
-import { searchFlights } from "../workers/search/domain/search";
+import { searchFlights } from "../workers/search/domain/flight-search";
 import { searchItineraries } from "../workers/search/domain/itineraries";
 import { BENCH_SERVER_URL, benchDatabaseUrl, closedLoops, machineLine, rateAndLatency } from "./lib/common";
 

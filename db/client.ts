@@ -1,4 +1,5 @@
 import { connect } from "#db-connection";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
 import * as schema from "./schema";
@@ -54,3 +55,12 @@ export function createDatabase(url: string) {
 const handles = new WeakMap<postgres.Sql, ReturnType<typeof drizzle<typeof schema>>>();
 
 export { schema };
+
+/**
+ * Runs `work` in a transaction: the caller's, when `db` already is one (an idempotent request, a
+ * batch that composes several verbs), else a new one. Domain verbs own their transaction this way
+ * and still compose without savepoints.
+ */
+export function inTransaction<T>(db: Queryable, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  return db instanceof PgTransaction ? work(db as Transaction) : (db as Database).transaction(work);
+}

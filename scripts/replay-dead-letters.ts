@@ -4,11 +4,11 @@
 // the embedded PostgreSQL of a running `npm start`.
 import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { z } from "zod";
+import * as z from "zod";
 import { disconnectAll } from "#db-connection";
 import { createDatabase } from "../db/client";
-import { parseNotifierConfig } from "../workers/notifier/config";
-import { listDeadLetters, replayDeadLetters } from "../workers/notifier/replay";
+import { parseNotifierConfig } from "../notifier/config";
+import { listDeadLetters, replayDeadLetters } from "../notifier/replay";
 import { embeddedDatabaseUrl } from "./lib/database";
 
 const USAGE = "usage: npm run notifier:replay [-- --all | -- <event id> ...]";

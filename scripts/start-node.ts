@@ -7,7 +7,7 @@ import auth from "../workers/auth/index";
 import booking, { runHousekeeping } from "../workers/booking/index";
 import gateway from "../workers/gateway/index";
 import search from "../workers/search/index";
-import { startNotifier } from "../workers/notifier/index";
+import { startNotifier } from "../notifier/index";
 import { ensureNats } from "./lib/nats";
 import { type HostedWorker, serveWorker } from "./lib/node-host";
 import { prepareSystem, type WorkerName, workers } from "./lib/system";

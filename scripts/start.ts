@@ -1,7 +1,7 @@
 // `npm start`: the whole system on this machine, each worker under `wrangler dev` (workerd).
 import path from "node:path";
 import { disconnectAll } from "#db-connection";
-import { startNotifier } from "../workers/notifier/index";
+import { startNotifier } from "../notifier/index";
 import { ensureNats } from "./lib/nats";
 import type { Child } from "./lib/processes";
 import { prepareSystem, workers } from "./lib/system";

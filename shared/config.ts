@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Configuration that cannot be used. Its message is one line naming the variable. */
 export class ConfigError extends Error {

@@ -1,5 +1,3 @@
-import { z } from "@hono/zod-openapi";
-
 /** Every error code of the public contract (API.md, Conventions) and the HTTP status it maps to. */
 export const errorStatus = {
   VALIDATION_FAILED: 400,
@@ -65,15 +63,3 @@ export interface ErrorEnvelope {
 export function errorEnvelope(code: ErrorCode, message: string, requestId: string, details?: unknown): ErrorEnvelope {
   return { error: { code, message, ...(details === undefined ? {} : { details }), requestId } };
 }
-
-/** The envelope as a schema, for the OpenAPI document. */
-export const ErrorEnvelopeSchema = z
-  .object({
-    error: z.object({
-      code: z.enum(Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]]),
-      message: z.string(),
-      details: z.unknown().optional(),
-      requestId: z.string(),
-    }),
-  })
-  .openapi("Error");

@@ -1,16 +1,24 @@
-import { z } from "zod";
+import * as z from "zod";
+import { bookingStatus } from "../db/schema/booking";
 
-/** The booking events of API.md (Events), published on the JetStream stream BOOKINGS. */
+/**
+ * The booking events of API.md (Events): published on the JetStream stream BOOKINGS with subject
+ * `bookings.<type>`, one email each. The contract between the booking worker, which writes them
+ * (workers/booking/domain/events.ts), and the notifier, which reads them.
+ */
 export const BOOKING_EVENT_TYPES = ["held", "confirmed", "cancelled", "expired", "reminder"] as const;
 export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
 
+export const eventSubject = (type: BookingEventType) => `bookings.${type}` as const;
+export type BookingEventSubject = ReturnType<typeof eventSubject>;
+
 export const BookingEventSchema = z.object({
   id: z.uuid(),
-  type: z.string().regex(/^bookings\.(held|confirmed|cancelled|expired|reminder)$/),
+  type: z.enum(BOOKING_EVENT_TYPES.map(eventSubject) as [BookingEventSubject, ...BookingEventSubject[]]),
   occurredAt: z.string(),
   booking: z.object({
     id: z.uuid(),
-    status: z.enum(["held", "confirmed", "cancelled", "expired"]),
+    status: z.enum(bookingStatus.enumValues),
     flightId: z.uuid(),
     flightNumber: z.string(),
     from: z.string(),
@@ -29,3 +37,6 @@ export const BookingEventSchema = z.object({
 });
 
 export type BookingEvent = z.infer<typeof BookingEventSchema>;
+
+/** The event type of a subject: `bookings.held` → `held`. */
+export const eventTypeOf = (event: BookingEvent): BookingEventType => event.type.slice("bookings.".length) as BookingEventType;

@@ -14,3 +14,6 @@ export const Money = z
 
 /** `/{id}` path parameters: a malformed id is 400, an unknown one 404. */
 export const IdParam = z.object({ id: z.uuid({ error: "must be a UUID" }) });
+
+/** An amount of money as the API carries it: integer minor units and an ISO currency. */
+export type Amount = z.output<typeof Money>;

@@ -1,25 +1,31 @@
 /** Time-zone helpers on Intl, which both Node and workerd ship with full ICU data. */
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-      timeZoneName: "longOffset",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
+/**
+ * Intl.DateTimeFormat for one locale and set of options, one per time zone, built once for the life
+ * of the process or isolate: building a format costs far more than using one.
+ */
+export function formatsByZone(locale: string, options: Omit<Intl.DateTimeFormatOptions, "timeZone">): (timeZone: string) => Intl.DateTimeFormat {
+  const byZone = new Map<string, Intl.DateTimeFormat>();
+  return (timeZone) => {
+    let format = byZone.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+      byZone.set(timeZone, format);
+    }
+    return format;
+  };
 }
+
+const formatterFor = formatsByZone("en-CA", {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+  timeZoneName: "longOffset",
+});
 
 /** True for an IANA time zone name this runtime knows ("Asia/Kolkata", "UTC"). */
 export function isTimeZone(name: string): boolean {

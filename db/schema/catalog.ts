@@ -46,8 +46,10 @@ export const airports = pgTable(
   (t) => [check("airports_code_upper", sql`${t.code} ~ '^[A-Z]{3}$'`), index("airports_city_idx").on(t.cityId)],
 );
 
+export type CabinClass = (typeof cabinClass.enumValues)[number];
+
 export interface CabinLayout {
-  cabin: "first" | "business" | "economy";
+  cabin: CabinClass;
   rows: number;
   seatsPerRow: number;
 }
@@ -101,6 +103,9 @@ export const flights = pgTable(
     index("flights_departure_idx").on(t.departureTime, t.id),
   ],
 );
+
+/** Seat letters across a row, left to right: A to K without I (too like 1), so at most 10 a row. */
+export const SEAT_LETTERS = "ABCDEFGHJK";
 
 /**
  * One row per seat of a flight: the inventory the booking worker locks row by row. A seat is taken

@@ -2,7 +2,7 @@ import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid } from "d
 
 /**
  * One row per booking event whose email the provider accepted. The notifier looks here before it
- * sends, so a redelivered message never sends a second email (see workers/notifier/consumer.ts).
+ * sends, so a redelivered message never sends a second email (see notifier/consumer.ts).
  */
 export const notifierSentEmails = pgTable("notifier_sent_emails", {
   eventId: uuid("event_id").primaryKey(),

@@ -1,6 +1,7 @@
 // Flights and their seats, generated inside PostgreSQL from the daily timetable: one INSERT …
 // SELECT per batch of flights, whose seats come from the same statement.
 import type postgres from "postgres";
+import { SEAT_LETTERS } from "../schema/catalog";
 import type { Slot } from "./network";
 
 /**
@@ -10,7 +11,7 @@ import type { Slot } from "./network";
 const seatMaps = (sql: postgres.Sql | postgres.TransactionSql, airplaneIds: string[]) => sql`
   select a.id as airplane_id, a.capacity,
          array_agg(m.row order by m.row, m.seat) as rows,
-         array_agg(substr('ABCDEFGHJK', m.seat, 1)::char(1) order by m.row, m.seat) as letters,
+         array_agg(substr(${SEAT_LETTERS}, m.seat, 1)::char(1) order by m.row, m.seat) as letters,
          array_agg(m.cabin order by m.row, m.seat) as cabins
   from airplanes a
   cross join lateral (

@@ -11,7 +11,7 @@ import { ensureAdmin } from "../../workers/auth/domain/users";
 import { Email, Password } from "../../workers/auth/schemas";
 import { BookingConfigSchema } from "../../workers/booking/config";
 import { GatewayConfigSchema } from "../../workers/gateway/config";
-import { type NotifierConfig, parseNotifierConfig } from "../../workers/notifier/config";
+import { type NotifierConfig, parseNotifierConfig } from "../../notifier/config";
 import { SearchConfigSchema } from "../../workers/search/config";
 import { type RunningDatabase, startDatabase } from "./database";
 import { loadSigningKey } from "./keys";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { env } from "../config";
 import { JwksSchema } from "./jwk";
 import { type AccessTokenVerifier, createAccessTokenVerifier, keySetFrom } from "./tokens";

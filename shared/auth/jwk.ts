@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The signing algorithm of access tokens: ECDSA P-256, available in every WebCrypto (Node, workerd, browsers). */
 export const ACCESS_TOKEN_ALG = "ES256";

@@ -10,12 +10,16 @@ export interface AuthVariables {
 
 type AuthMiddleware = MiddlewareHandler<{ Variables: AuthVariables }>;
 
+/** The token of an `Authorization: Bearer <token>` header; without one, UNAUTHENTICATED. */
+export function bearerToken(authorization: string | undefined): string {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+  if (!match?.[1]) throw new AppError("UNAUTHENTICATED", "Send an access token: Authorization: Bearer <token>.");
+  return match[1];
+}
+
 /** Requires `Authorization: Bearer <access token>` and exposes the caller as `c.var.principal`. */
 export const requireUser: AuthMiddleware = async (c, next) => {
-  const header = c.req.header("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match?.[1]) throw new AppError("UNAUTHENTICATED", "Send an access token: Authorization: Bearer <token>.");
-  c.set("principal", await c.var.verifyAccessToken(match[1]));
+  c.set("principal", await c.var.verifyAccessToken(bearerToken(c.req.header("authorization"))));
   await next();
 };
 

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import { AppError } from "../errors";
 import { log } from "../http/log";
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, type Jwks } from "./jwk";

@@ -1,5 +1,4 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context, Env, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
@@ -15,22 +14,20 @@ export interface BaseVariables {
   requestId: string;
 }
 
-/**
- * The one place a worker's Hono app is assembled: request ids, the access log, the JSON-only body
- * rule, validation failures as VALIDATION_FAILED, and every error turned into the API envelope.
- */
 /** Request bodies beyond this are refused with 413 before anything reads them. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
-export function createWorkerApp<E extends Env & { Variables: BaseVariables }>(
+/**
+ * The one place every app gets what the API's conventions ask of it (API.md): request ids, the
+ * access log, the body limit, the JSON-only body rule, and every error turned into the envelope.
+ * Workers build their app with createWorkerApp (shared/http/openapi.ts), the gateway with plain Hono.
+ */
+export function installConventions(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app's env: this only adds middleware
+  app: Hono<any, any, any>,
   worker: string,
   maxBodyBytes: number | ((c: Context) => number) = DEFAULT_MAX_BODY_BYTES,
-) {
-  const app = new OpenAPIHono<E>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationFailed(fieldIssues(result.error, result.target));
-    },
-  });
+): void {
   app.use(requestId({ limitLength: 128 }));
   app.use(accessLog(worker));
   app.use((c, next) => limitBody(c, next, typeof maxBodyBytes === "function" ? maxBodyBytes(c) : maxBodyBytes));
@@ -39,10 +36,19 @@ export function createWorkerApp<E extends Env & { Variables: BaseVariables }>(
   app.notFound((c) =>
     c.json(errorEnvelope("NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`, c.var.requestId), 404),
   );
-  return app;
 }
 
-/**
+/** Zod's issues as API.md's VALIDATION_FAILED details: body fields by path, the rest prefixed. */
+export function fieldIssues(error: z.ZodError, target: string): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join(".");
+    const prefix = target === "json" ? "" : target === "param" ? "params" : target;
+    return { path: [prefix, path].filter(Boolean).join("."), message: issue.message };
+  });
+}
+
+/** Zod's issues as API.md's VALIDATION_FAILED details: body fields by path, the rest prefixed. */
+export /**
  * 413 for a body over `maxSize`. A declared Content-Length is checked from the header alone (the
  * HTTP parser, Node's or the Workers runtime's, never delivers more than it declares); only a
  * streamed body of unknown length goes through hono's bodyLimit, which counts it as it is read. On
@@ -59,14 +65,6 @@ function limitBody(c: Context, next: () => Promise<void>, maxSize: number) {
   }
   if (c.req.method === "GET" || c.req.method === "HEAD") return next();
   return bodyLimit({ maxSize, onError: tooLarge })(c, next);
-}
-
-function fieldIssues(error: z.ZodError, target: string): FieldIssue[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join(".");
-    const prefix = target === "json" ? "" : target === "param" ? "params" : target;
-    return { path: [prefix, path].filter(Boolean).join("."), message: issue.message };
-  });
 }
 
 function accessLog(worker: string): MiddlewareHandler<{ Variables: BaseVariables }> {

@@ -1,8 +1,16 @@
 import type { MiddlewareHandler } from "hono";
 import type { z } from "zod";
-import { createDatabase } from "../../db/client";
+import { createDatabase, type Database } from "../../db/client";
+import type { AuthVariables } from "../auth/middleware";
 import type { AccessTokenVerifier } from "../auth/tokens";
 import { parseConfig } from "../config";
+import type { BaseVariables } from "./app";
+
+/** What every worker that serves the API carries per request: its config, database and caller. */
+export interface WorkerVariables<Config> extends BaseVariables, AuthVariables {
+  config: Config;
+  db: Database;
+}
 
 /**
  * The per-request services every worker builds from its env: the parsed configuration (cached

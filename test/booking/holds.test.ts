@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sql, TransactionRollbackError } from "drizzle-orm";
 import { createDatabase } from "../../db/client";
-import { recordBookingEvents } from "../../db/outbox";
+import { recordBookingEvents } from "../../workers/booking/domain/events";
 import { BookingEventSchema } from "../../shared/events";
 import { useBooking } from "../support/booking";
 

@@ -6,8 +6,8 @@ import { generateSigningKey } from "../../scripts/lib/keys";
 import { publicJwk } from "../../shared/auth/jwk";
 import { freePort } from "../../scripts/lib/processes";
 import { startWranglerDev } from "../../scripts/lib/wrangler";
-import { parseNotifierConfig } from "../../workers/notifier/config";
-import { type RunningNotifier, startNotifier } from "../../workers/notifier/index";
+import { parseNotifierConfig } from "../../notifier/config";
+import { type RunningNotifier, startNotifier } from "../../notifier/index";
 import { type NatsServer, startNatsServer } from "../support/nats";
 import { type ResendStub, startResendStub } from "../support/resend-stub";
 import { httpClient } from "../support/client";
@@ -56,7 +56,7 @@ beforeAll(async () => {
     ...common,
     name: "gateway",
     port: await freePort(),
-    vars: { DATABASE_URL: db.url(), RATE_LIMIT_LOGIN: "5" },
+    vars: { RATE_LIMIT_LOGIN: "5" },
   });
   children.push(gatewayWorker);
   gatewayUrl = gatewayWorker.url;

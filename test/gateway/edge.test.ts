@@ -5,10 +5,8 @@ import { publicJwk } from "../../shared/auth/jwk";
 import type { Fetcher } from "../../shared/worker";
 import gateway from "../../workers/gateway/index";
 import { clientFor } from "../support/client";
-import { useTestDatabase } from "../support/database";
 
 // The gateway's own duties, in front of stand-in workers that record what reaches them.
-const db = useTestDatabase();
 const reached: string[] = [];
 const upstream = (name: string): Fetcher => ({
   async fetch(request) {
@@ -21,7 +19,6 @@ const env: Record<string, unknown> = {};
 beforeAll(async () => {
   key = await generateSigningKey();
   Object.assign(env, {
-    DATABASE_URL: db.url(),
     JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(key)] }),
     RATE_LIMIT_API: "50",
     RATE_LIMIT_LOGIN: "3",

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publicJwk } from "../../shared/auth/jwk";
 import { httpService } from "../../shared/http/forward";
-import type { Fetcher } from "../../shared/worker";
+import type { ExecutionContext, Fetcher, WorkerModule } from "../../shared/worker";
 import { generateSigningKey } from "../../scripts/lib/keys";
 import { type HostedWorker, serveWorker } from "../../scripts/lib/node-host";
 import { freePort } from "../../scripts/lib/processes";
@@ -17,20 +17,17 @@ let authServer: HostedWorker;
 let searchServer: HostedWorker;
 let bookingServer: HostedWorker;
 let gatewayServer: HostedWorker;
+let authEnv: Record<string, string>;
+let searchEnv: Record<string, string>;
+const nodeContext: ExecutionContext = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} };
 
 beforeAll(async () => {
-  const authEnv = { DATABASE_URL: db.url(), JWT_PRIVATE_JWK: JSON.stringify(await generateSigningKey()), BCRYPT_COST: "4" };
+  authEnv = { DATABASE_URL: db.url(), JWT_PRIVATE_JWK: JSON.stringify(await generateSigningKey()), BCRYPT_COST: "4" };
   authServer = await serveWorker(auth, authEnv);
-  searchServer = await serveWorker(search, {
-    DATABASE_URL: db.url(),
-    JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(JSON.parse(authEnv.JWT_PRIVATE_JWK))] }),
-  });
-  bookingServer = await serveWorker(booking, {
-    DATABASE_URL: db.url(),
-    JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(JSON.parse(authEnv.JWT_PRIVATE_JWK))] }),
-  });
+  searchEnv = { DATABASE_URL: db.url(), JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(JSON.parse(authEnv.JWT_PRIVATE_JWK!))] }) };
+  searchServer = await serveWorker(search, searchEnv);
+  bookingServer = await serveWorker(booking, searchEnv);
   gatewayServer = await serveWorker(gateway, {
-    DATABASE_URL: db.url(),
     AUTH: httpService(authServer.url),
     SEARCH: httpService(searchServer.url),
     BOOKING: httpService(bookingServer.url),
@@ -94,7 +91,6 @@ describe("the gateway on Node, in front of the auth worker", () => {
 
 describe("the gateway when a dependency is down", () => {
   const upstreamsUp = () => ({
-    DATABASE_URL: db.url(),
     AUTH: httpService(authServer.url),
     SEARCH: httpService(searchServer.url),
     BOOKING: httpService(bookingServer.url),
@@ -110,15 +106,21 @@ describe("the gateway when a dependency is down", () => {
     expect(res.body.error.message).toContain("auth");
   });
 
-  it("health is 503 naming the database", async () => {
-    const env = { ...upstreamsUp(), DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" };
+  it("health is 503 naming the database when the workers cannot reach it", async () => {
+    const noDatabase = { DATABASE_URL: "postgres://postgres@127.0.0.1:1/none", JWT_PUBLIC_JWKS: searchEnv.JWT_PUBLIC_JWKS };
+    const inProcess = (worker: WorkerModule, env: Record<string, unknown>): Fetcher => ({ fetch: async (req) => worker.fetch(req, env, nodeContext) });
+    const env = {
+      AUTH: inProcess(auth, { ...authEnv, DATABASE_URL: noDatabase.DATABASE_URL }),
+      SEARCH: inProcess(search, noDatabase),
+      BOOKING: inProcess(booking, noDatabase),
+    };
     const res = await clientFor(gateway, () => env)("GET", "/health");
     expect(res.status).toBe(503);
     expect(res.body.checks).toEqual({ database: "down", auth: "ok", search: "ok", booking: "ok" });
   });
 
   it("a request to a dead worker is 503 DEPENDENCY_UNAVAILABLE", async () => {
-    const env = { DATABASE_URL: db.url(), AUTH: await deadAuth() };
+    const env = { AUTH: await deadAuth() };
     const res = await clientFor(gateway, () => env)("POST", "/api/v1/auth/login", {
       body: { email: "a@example.com", password: "password123" },
     });
@@ -128,7 +130,7 @@ describe("the gateway when a dependency is down", () => {
 
   it("a worker that hangs is cut off by the upstream timeout", async () => {
     const hanging: Fetcher = { fetch: (req) => new Promise((_, reject) => req.signal.addEventListener("abort", () => reject(req.signal.reason))) };
-    const env = { DATABASE_URL: db.url(), AUTH: hanging, UPSTREAM_TIMEOUT_MS: "200" };
+    const env = { AUTH: hanging, UPSTREAM_TIMEOUT_MS: "200" };
     const started = Date.now();
     const res = await clientFor(gateway, () => env)("GET", "/api/v1/auth/.well-known/jwks.json");
     expect(res.status).toBe(503);

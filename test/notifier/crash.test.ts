@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { createDatabase } from "../../db/client";
-import { recordBookingEvents } from "../../db/outbox";
+import { recordBookingEvents } from "../../workers/booking/domain/events";
 import { useNotifierRig } from "./support";
 
 const rig = useNotifierRig();

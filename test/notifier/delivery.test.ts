@@ -1,8 +1,8 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { headers } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { parseNotifierConfig } from "../../workers/notifier/config";
-import { type RunningNotifier, startNotifier } from "../../workers/notifier/index";
+import { parseNotifierConfig } from "../../notifier/config";
+import { type RunningNotifier, startNotifier } from "../../notifier/index";
 import { useNotifierRig } from "./support";
 
 const rig = useNotifierRig();

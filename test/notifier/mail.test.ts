@@ -4,10 +4,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../shared/config";
 import { BOOKING_EVENT_TYPES, type BookingEvent, BookingEventSchema } from "../../shared/events";
-import { parseNotifierConfig } from "../../workers/notifier/config";
-import { SendRateLimit } from "../../workers/notifier/mail/rate-limit";
-import { renderEmail } from "../../workers/notifier/mail/templates";
-import { DevelopmentMailbox, ResendTransport, transportFor } from "../../workers/notifier/mail/transport";
+import { parseNotifierConfig } from "../../notifier/config";
+import { SendRateLimit } from "../../notifier/mail/rate-limit";
+import { renderEmail } from "../../notifier/mail/templates";
+import { DevelopmentMailbox, ResendTransport, transportFor } from "../../notifier/mail/transport";
 
 /** An event as recordBookingEvents writes it (jsonb renders instants with +00:00). */
 function event(type: string, overrides: Partial<BookingEvent["booking"]> = {}): BookingEvent {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { parseNotifierConfig } from "../../workers/notifier/config";
-import { type RunningNotifier, startNotifier } from "../../workers/notifier/index";
+import { parseNotifierConfig } from "../../notifier/config";
+import { type RunningNotifier, startNotifier } from "../../notifier/index";
 import { useNotifierRig } from "./support";
 
 const rig = useNotifierRig();

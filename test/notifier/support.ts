@@ -5,7 +5,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll } from "vitest";
 import { createDatabase } from "../../db/client";
-import { recordBookingEvents } from "../../db/outbox";
+import { recordBookingEvents } from "../../workers/booking/domain/events";
 import type { BookingEventType } from "../../shared/events";
 import { useBooking } from "../support/booking";
 import { type Child, spawnChild } from "../../scripts/lib/processes";
@@ -98,7 +98,7 @@ export function useNotifierRig() {
   async function spawnNotifier(overrides: Record<string, string> = {}): Promise<Child> {
     let running!: () => void;
     const started = new Promise<void>((resolve) => (running = resolve));
-    const child = spawnChild("notifier", process.execPath, ["--import", "tsx", "workers/notifier/index.ts"], {
+    const child = spawnChild("notifier", process.execPath, ["--import", "tsx", "notifier/index.ts"], {
       env: { PATH: process.env.PATH, ...notifierEnv(overrides) },
       echo: (line) => {
         if (line.includes('"msg":"notifier running"')) running();

@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { jetstream, jetstreamManager, type JsMsg } from "@nats-io/jetstream";
 import { describe, expect, it, vi } from "vitest";
 import { createDatabase } from "../../db/client";
-import { parseNotifierConfig } from "../../workers/notifier/config";
-import { startNotifier } from "../../workers/notifier/index";
-import { replayDeadLetters } from "../../workers/notifier/replay";
+import { parseNotifierConfig } from "../../notifier/config";
+import { startNotifier } from "../../notifier/index";
+import { replayDeadLetters } from "../../notifier/replay";
 import { useNotifierRig } from "./support";
 
 const rig = useNotifierRig();

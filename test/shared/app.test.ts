@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError, env as envField, parseConfig } from "../../shared/config";
 import { AppError } from "../../shared/errors";
-import { createWorkerApp } from "../../shared/http/app";
+import { createWorkerApp } from "../../shared/http/openapi";
 import { generateSigningKey } from "../../scripts/lib/keys";
 import { type HostedWorker, serveWorker } from "../../scripts/lib/node-host";
 import auth from "../../workers/auth/index";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { PrivateJwkSchema } from "../../shared/auth/jwk";
 import { env } from "../../shared/config";
 

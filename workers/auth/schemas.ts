@@ -21,6 +21,9 @@ export const RoleName = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, { error: "mu
 
 export const UserId = z.uuid({ error: "must be a UUID" });
 
+export const RoleParams = z.object({ id: UserId, role: RoleName });
+export const UserRoles = z.object({ id: z.uuid(), roles: z.array(z.string()) }).openapi("UserRoles");
+
 export const User = z
   .object({
     id: z.uuid(),

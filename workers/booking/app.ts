@@ -1,23 +1,17 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Database } from "../../db/client";
 import { verifierFromConfig } from "../../shared/auth/config";
-import type { AuthVariables } from "../../shared/auth/middleware";
-import { type BaseVariables, createWorkerApp } from "../../shared/http/app";
-import { provideServices } from "../../shared/http/services";
+import { createWorkerApp } from "../../shared/http/openapi";
 import { databaseHealth } from "../../shared/http/health";
-import { type BookingConfig, BookingConfigSchema } from "./config";
-import { approveAllProvider, type PaymentProvider } from "./domain/payment-provider";
-import { registerBookingRoutes } from "./routes/bookings";
-import { registerCancelRoute } from "./routes/cancel";
-import { registerPaymentRoute } from "./routes/payments";
+import { provideServices } from "../../shared/http/services";
+import { BookingConfigSchema } from "./config";
+import { approveAllProvider } from "./domain/payment-provider";
+import type { BookingApp, BookingEnv } from "./env";
+import { registerCancelBooking } from "./routes/cancel-booking";
+import { registerCreateBooking } from "./routes/create-booking";
+import { registerGetBooking } from "./routes/get-booking";
+import { registerListBookings } from "./routes/list-bookings";
+import { registerPayBooking } from "./routes/pay-booking";
 
-export interface BookingEnv {
-  Bindings: Record<string, unknown>;
-  Variables: BaseVariables & AuthVariables & { config: BookingConfig; db: Database; payments: PaymentProvider };
-}
-
-export type BookingApp = OpenAPIHono<BookingEnv>;
-
+/** The booking worker: seat holds, payments and cancellation (its Cron Trigger is in index.ts). */
 export function createBookingApp(): BookingApp {
   const app = createWorkerApp<BookingEnv>("booking");
   app.use(provideServices(BookingConfigSchema, verifierFromConfig));
@@ -25,7 +19,9 @@ export function createBookingApp(): BookingApp {
     c.set("payments", approveAllProvider);
     await next();
   });
-  for (const register of [registerBookingRoutes, registerPaymentRoute, registerCancelRoute]) register(app);
+  for (const register of [registerCreateBooking, registerListBookings, registerGetBooking, registerPayBooking, registerCancelBooking]) {
+    register(app);
+  }
   app.get("/health", databaseHealth);
   return app;
 }

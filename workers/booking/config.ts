@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { requireKeySource, tokenVerificationConfig } from "../../shared/auth/config";
 import { env } from "../../shared/config";
 

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { bookingStatus } from "../../db/schema/booking";
 import { Money } from "../../shared/schemas";
-import { SEAT_LABEL } from "./domain/holds";
+import { SEAT_LABEL } from "../../shared/seats";
 
 export const NewBooking = z
   .object({
@@ -29,13 +30,16 @@ export const NewBooking = z
       seen.add(p.seat);
     });
   });
+export type HoldRequest = z.output<typeof NewBooking>;
 
 export const NewPayment = z.object({ amount: Money });
+
+export const BookingStatus = z.enum(bookingStatus.enumValues);
 
 export const Booking = z
   .object({
     id: z.uuid(),
-    status: z.enum(["held", "confirmed", "cancelled", "expired"]),
+    status: BookingStatus,
     flightId: z.uuid(),
     seats: z.array(z.string()),
     passengers: z.array(z.object({ name: z.string(), seat: z.string() })),
@@ -45,13 +49,10 @@ export const Booking = z
     paymentId: z.uuid().nullable(),
   })
   .openapi("Booking");
+export type BookingView = z.output<typeof Booking>;
 
 export const PaymentResult = z
   .object({ bookingId: z.uuid(), status: z.literal("confirmed"), paymentId: z.uuid() })
   .openapi("PaymentResult");
 
 export const Cancellation = z.object({ id: z.uuid(), status: z.literal("cancelled") }).openapi("Cancellation");
-
-export const IdempotencyHeader = z.object({
-  "idempotency-key": z.string().optional().openapi({ description: "Same key and body: the first answer again" }),
-});

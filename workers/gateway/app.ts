@@ -1,25 +1,25 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
+import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { parseConfig } from "../../shared/config";
-import { type BaseVariables, createWorkerApp } from "../../shared/http/app";
-import { type GatewayConfig, GatewayConfigSchema, upstreams } from "./config";
+import { installConventions } from "../../shared/http/app";
+import { GatewayConfigSchema } from "./config";
 import { registerDocs } from "./docs/page";
 import { edgeAuth } from "./edge-auth";
+import type { GatewayApp, GatewayEnv } from "./env";
 import { registerHealth } from "./health";
-import { rateLimits } from "./limits";
-import { publicApiDocument } from "./openapi";
+import { apiRateLimit, strictRateLimit } from "./limits";
 import { forwardTo } from "./proxy";
+import { publicApiDocument, upstreamRoutes } from "./routes";
 
-export interface GatewayEnv {
-  Bindings: Record<string, unknown>;
-  Variables: BaseVariables & { config: GatewayConfig };
-}
-
-export type GatewayApp = OpenAPIHono<GatewayEnv>;
-
+/**
+ * The gateway: request ids, CORS, secure headers, rate limits and edge token checks in front of
+ * the workers, which it reaches through service bindings (HTTP forwarders on Node). It routes each
+ * operation of the public API document to the worker that defines it; anything else is a 404 here.
+ */
 export function createGatewayApp(): GatewayApp {
-  const app = createWorkerApp<GatewayEnv>("gateway", (c) => parseConfig(GatewayConfigSchema, c.env as object).MAX_BODY_BYTES);
+  const app = new Hono<GatewayEnv>();
+  installConventions(app, "gateway", (c) => parseConfig(GatewayConfigSchema, c.env as object).MAX_BODY_BYTES);
   app.use(async (c, next) => {
     c.set("config", parseConfig(GatewayConfigSchema, c.env));
     await next();
@@ -34,20 +34,19 @@ export function createGatewayApp(): GatewayApp {
     })(c, next);
   });
   app.use(secureHeaders());
-  app.use(rateLimits);
-  app.use(edgeAuth);
+  app.use(apiRateLimit);
 
   registerHealth(app);
   registerDocs(app);
   app.get("/openapi.json", (c) => {
     c.header("Cache-Control", "public, max-age=300");
-    return c.json(publicApiDocument());
+    return c.json(publicApiDocument);
   });
-  for (const upstream of upstreams) {
-    for (const prefix of upstream.prefixes) {
-      app.all(prefix, forwardTo(upstream));
-      app.all(`${prefix}/*`, forwardTo(upstream));
-    }
+  for (const route of upstreamRoutes) {
+    const checks: MiddlewareHandler<GatewayEnv>[] = [];
+    if (route.strictLimit) checks.push(strictRateLimit(route.strictLimit));
+    if (route.signedIn) checks.push(edgeAuth);
+    app.on(route.method, [route.path], ...checks, forwardTo(route.upstream));
   }
   return app;
 }

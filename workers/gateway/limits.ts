@@ -1,8 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../../shared/errors";
 import { type RateDecision, RateLimiter } from "../../shared/http/rate-limit";
-import type { GatewayEnv } from "./app";
 import type { GatewayConfig } from "./config";
+import type { GatewayEnv } from "./env";
+import type { StrictLimit } from "./routes";
 
 const MINUTE = 60_000;
 
@@ -58,31 +59,39 @@ function headers(decision: RateDecision): Record<string, string> {
   };
 }
 
+function refuse(decision: RateDecision): never {
+  throw new AppError("RATE_LIMITED", "Too many requests; slow down and retry after the time given.", {
+    headers: { ...headers(decision), "Retry-After": String(decision.retryAfterSeconds) },
+  });
+}
+
 /**
- * Per-client limits with the RateLimit-* headers on every answer: the whole API, plus stricter
- * ones for login (per client and email) and signup (per client). Past a limit: 429 RATE_LIMITED
- * with Retry-After. At the edge, the login and signup limits are also held by the Workers
- * rate-limiting bindings, when present, across the isolates of a location.
+ * The per-client limit of the whole API, with the RateLimit-* headers on every answer (unless a
+ * stricter limit of the route set its own). Past it: 429 RATE_LIMITED with Retry-After.
  */
-export const rateLimits: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+export const apiRateLimit: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   if (!c.req.path.startsWith("/api/")) return next();
-  const all = limitersFor(c.var.config);
-  const client = clientOf(c);
-  let decision = all.api.take(`api:${client}`);
-  if (decision.allowed && c.req.method === "POST" && c.req.path === "/api/v1/auth/login") {
-    const key = `login:${client}:${await emailOf(c)}`;
-    decision = all.login.take(key);
-    if (decision.allowed && !(await edgeAllows(c, "LOGIN_RATE_LIMITER", key))) decision = edgeRefusal(decision);
-  } else if (decision.allowed && c.req.method === "POST" && c.req.path === "/api/v1/auth/signup") {
-    const key = `signup:${client}`;
-    decision = all.signup.take(key);
-    if (decision.allowed && !(await edgeAllows(c, "SIGNUP_RATE_LIMITER", key))) decision = edgeRefusal(decision);
-  }
-  if (!decision.allowed) {
-    throw new AppError("RATE_LIMITED", "Too many requests; slow down and retry after the time given.", {
-      headers: { ...headers(decision), "Retry-After": String(decision.retryAfterSeconds) },
-    });
-  }
+  const decision = limitersFor(c.var.config).api.take(`api:${clientOf(c)}`);
+  if (!decision.allowed) refuse(decision);
   await next();
+  if (c.res.headers.has("RateLimit-Limit")) return;
   for (const [name, value] of Object.entries(headers(decision))) c.res.headers.set(name, value);
 };
+
+/**
+ * The stricter limits of the routes that name one (`x-rate-limit` in their definition): login per
+ * client and email, signup per client. At the edge they are also held by the Workers
+ * rate-limiting bindings, when present, across the isolates of a location.
+ */
+export function strictRateLimit(limit: StrictLimit): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    const all = limitersFor(c.var.config);
+    const key = limit === "login" ? `login:${clientOf(c)}:${await emailOf(c)}` : `signup:${clientOf(c)}`;
+    let decision = all[limit].take(key);
+    const binding = limit === "login" ? "LOGIN_RATE_LIMITER" : "SIGNUP_RATE_LIMITER";
+    if (decision.allowed && !(await edgeAllows(c, binding, key))) decision = edgeRefusal(decision);
+    if (!decision.allowed) refuse(decision);
+    await next();
+    for (const [name, value] of Object.entries(headers(decision))) c.res.headers.set(name, value);
+  };
+}

@@ -2,15 +2,13 @@ import type { Context } from "hono";
 import { AppError } from "../../shared/errors";
 import { log } from "../../shared/http/log";
 import type { Fetcher } from "../../shared/worker";
-import type { GatewayEnv } from "./app";
-import type { upstreams } from "./config";
-
-type Upstream = (typeof upstreams)[number];
+import type { GatewayEnv } from "./env";
+import { type Upstream, upstreams } from "./routes";
 
 export function serviceFor(c: Context<GatewayEnv>, upstream: Upstream): Fetcher {
-  const service = c.env[upstream.binding] as Fetcher | undefined;
+  const service = c.env[upstreams[upstream]] as Fetcher | undefined;
   if (!service || typeof service.fetch !== "function") {
-    throw new AppError("DEPENDENCY_UNAVAILABLE", `The ${upstream.name} service is not configured.`);
+    throw new AppError("DEPENDENCY_UNAVAILABLE", `The ${upstream} service is not configured.`);
   }
   return service;
 }
@@ -38,8 +36,8 @@ export function forwardTo(upstream: Upstream) {
     try {
       response = await service.fetch(request);
     } catch (err) {
-      log("warn", "upstream unavailable", { upstream: upstream.name, requestId: c.var.requestId, error: String(err) });
-      throw new AppError("DEPENDENCY_UNAVAILABLE", `The ${upstream.name} service is unavailable; try again shortly.`);
+      log("warn", "upstream unavailable", { upstream, requestId: c.var.requestId, error: String(err) });
+      throw new AppError("DEPENDENCY_UNAVAILABLE", `The ${upstream} service is unavailable; try again shortly.`);
     }
     // A fresh Response: fetched ones have immutable headers, and the gateway adds its own.
     return new Response(response.body, response);

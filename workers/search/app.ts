@@ -1,37 +1,41 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Database } from "../../db/client";
 import { verifierFromConfig } from "../../shared/auth/config";
-import type { AuthVariables } from "../../shared/auth/middleware";
-import { type BaseVariables, createWorkerApp } from "../../shared/http/app";
-import { provideServices } from "../../shared/http/services";
-import { type SearchConfig, SearchConfigSchema } from "./config";
-import { registerAirplaneRoutes } from "./routes/airplanes";
-import { registerAirportRoutes } from "./routes/airports";
-import { registerCityRoutes } from "./routes/cities";
-import { registerFlightRoutes } from "./routes/flight";
-import { registerFlightCollectionRoutes } from "./routes/flights";
+import { createWorkerApp } from "../../shared/http/openapi";
 import { databaseHealth } from "../../shared/http/health";
-import { registerItineraryRoutes } from "./routes/itineraries";
-import { registerSeatMapRoute } from "./routes/seats";
+import { provideServices } from "../../shared/http/services";
+import { SearchConfigSchema } from "./config";
+import type { SearchApp, SearchEnv } from "./env";
+import { registerCreateAirplane } from "./routes/create-airplane";
+import { registerCreateAirport } from "./routes/create-airport";
+import { registerCreateCity } from "./routes/create-city";
+import { registerCreateFlight } from "./routes/create-flight";
+import { registerDeleteFlight } from "./routes/delete-flight";
+import { registerGetFlight } from "./routes/get-flight";
+import { registerGetSeatMap } from "./routes/get-seat-map";
+import { registerListAirplanes } from "./routes/list-airplanes";
+import { registerListAirports } from "./routes/list-airports";
+import { registerListCities } from "./routes/list-cities";
+import { registerSearchFlights } from "./routes/search-flights";
+import { registerSearchItineraries } from "./routes/search-itineraries";
+import { registerUpdateFlight } from "./routes/update-flight";
 
-export interface SearchEnv {
-  Bindings: Record<string, unknown>;
-  Variables: BaseVariables & AuthVariables & { config: SearchConfig; db: Database };
-}
-
-export type SearchApp = OpenAPIHono<SearchEnv>;
-
+/** The search worker: the flight catalog (admin writes) and look-to-book reads. */
 export function createSearchApp(): SearchApp {
   const app = createWorkerApp<SearchEnv>("search");
   app.use(provideServices(SearchConfigSchema, verifierFromConfig));
   for (const register of [
-    registerCityRoutes,
-    registerAirportRoutes,
-    registerAirplaneRoutes,
-    registerFlightCollectionRoutes,
-    registerSeatMapRoute,
-    registerFlightRoutes,
-    registerItineraryRoutes,
+    registerCreateCity,
+    registerListCities,
+    registerCreateAirport,
+    registerListAirports,
+    registerCreateAirplane,
+    registerListAirplanes,
+    registerCreateFlight,
+    registerSearchFlights,
+    registerGetFlight,
+    registerUpdateFlight,
+    registerDeleteFlight,
+    registerGetSeatMap,
+    registerSearchItineraries,
   ]) {
     register(app);
   }

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { cabinClass, flightStatus } from "../../db/schema/catalog";
 import { PageQuery } from "../../shared/pagination";
 import { Money } from "../../shared/schemas";
+import { MAX_ROWS, MAX_SEATS_PER_ROW } from "../../shared/seats";
 import { isTimeZone } from "../../shared/time";
 
 export const IataCode = z
@@ -19,6 +21,7 @@ export const NewCity = z.object({
   name: z.string().trim().min(1).max(100).openapi({ example: "New Delhi" }),
   country: z.string().trim().min(2).max(60).openapi({ example: "IN" }),
 });
+export type CityInput = z.output<typeof NewCity>;
 
 export const Airport = z
   .object({ code: z.string(), name: z.string(), cityId: z.uuid(), city: z.string(), country: z.string(), timeZone: z.string() })
@@ -32,12 +35,13 @@ export const NewAirport = z.object({
     .refine(isTimeZone, { error: "must be an IANA time zone such as Asia/Kolkata" })
     .openapi({ example: "Asia/Kolkata" }),
 });
+export type AirportInput = z.output<typeof NewAirport>;
 
-const CabinName = z.enum(["first", "business", "economy"]);
+const CabinName = z.enum(cabinClass.enumValues);
 export const Cabin = z.object({
   cabin: CabinName,
-  rows: z.number().int().min(1).max(99),
-  seatsPerRow: z.number().int().min(1).max(10),
+  rows: z.number().int().min(1).max(MAX_ROWS),
+  seatsPerRow: z.number().int().min(1).max(MAX_SEATS_PER_ROW),
 });
 export const Airplane = z
   .object({ id: z.uuid(), model: z.string(), capacity: z.number().int(), cabins: z.array(Cabin) })
@@ -49,10 +53,11 @@ export const NewAirplane = z.object({
     .min(1)
     .max(3)
     .refine((cabins) => new Set(cabins.map((c) => c.cabin)).size === cabins.length, { error: "must not repeat a cabin" })
-    .refine((cabins) => cabins.reduce((n, c) => n + c.rows, 0) <= 99, { error: "must have at most 99 rows in all" }),
+    .refine((cabins) => cabins.reduce((n, c) => n + c.rows, 0) <= MAX_ROWS, { error: `must have at most ${MAX_ROWS} rows in all` }),
 });
+export type AirplaneInput = z.output<typeof NewAirplane>;
 
-export const FlightStatus = z.enum(["scheduled", "delayed", "cancelled"]);
+export const FlightStatus = z.enum(flightStatus.enumValues);
 
 export const Flight = z
   .object({
@@ -95,6 +100,7 @@ export const NewFlight = z
       ctx.addIssue({ code: "custom", path: ["arrivalTime"], message: "must be after departureTime" });
     }
   });
+export type FlightInput = z.output<typeof NewFlight>;
 
 export const FlightChanges = z
   .object({
@@ -106,6 +112,7 @@ export const FlightChanges = z
   })
   .strict()
   .refine((c) => Object.keys(c).length > 0, { error: "must change at least one field" });
+export type FlightChangeInput = z.output<typeof FlightChanges>;
 
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "must be a local time HH:MM" });
 const LocalDate = z.iso.date({ error: "must be a date YYYY-MM-DD" });
@@ -129,6 +136,7 @@ export const FlightSearchQuery = z
       ctx.addIssue({ code: "custom", path: ["maxPrice"], message: "must not be below minPrice" });
     }
   });
+export type FlightSearch = z.output<typeof FlightSearchQuery>;
 
 export const ItineraryQuery = z.object({
   from: IataCode,
@@ -139,6 +147,7 @@ export const ItineraryQuery = z.object({
   sort: z.string().max(100).optional().openapi({ example: "duration" }),
   ...PageQuery,
 });
+export type ItinerarySearch = z.output<typeof ItineraryQuery>;
 
 export const Itinerary = z
   .object({

@@ -3,6 +3,10 @@ import type { Database, Queryable } from "../../../db/client";
 import { refreshTokens } from "../../../db/schema";
 import { sha256Hex } from "../../../shared/crypto";
 import { AppError } from "../../../shared/errors";
+import type { AuthConfig } from "../config";
+import { issueAccessToken } from "./access-tokens";
+import { checkCredentials } from "./credentials";
+import { findUser } from "./users";
 
 const DAY_MS = 86_400_000;
 
@@ -13,6 +17,36 @@ function newRefreshToken(): string {
 }
 
 const hashToken = (token: string) => sha256Hex(token);
+
+/** What login and refresh answer: an access token and the session's next refresh token. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: "Bearer";
+  expiresIn: number;
+}
+
+const pair = (config: AuthConfig, accessToken: string, refreshToken: string): TokenPair => ({
+  accessToken,
+  refreshToken,
+  tokenType: "Bearer",
+  expiresIn: config.ACCESS_TOKEN_TTL_SECONDS,
+});
+
+/** Login: checks the credentials and starts a session. */
+export async function logIn(db: Database, config: AuthConfig, email: string, password: string): Promise<TokenPair> {
+  const user = await checkCredentials(db, email, password, config.BCRYPT_COST);
+  const [accessToken, refreshToken] = await Promise.all([issueAccessToken(config, user), startSession(db, user.id, config.REFRESH_TOKEN_TTL_DAYS)]);
+  return pair(config, accessToken, refreshToken);
+}
+
+/** Refresh: spends the refresh token (see rotateRefreshToken) and issues a token with the user's roles now. */
+export async function refreshSession(db: Database, config: AuthConfig, token: string): Promise<TokenPair> {
+  const { userId, refreshToken } = await rotateRefreshToken(db, token);
+  const user = await findUser(db, userId);
+  if (!user) throw new AppError("UNAUTHENTICATED", "The account no longer exists.");
+  return pair(config, await issueAccessToken(config, user), refreshToken);
+}
 
 /** Starts a session (a token family) at login; the family expires at an absolute time. */
 export async function startSession(db: Database, userId: string, ttlDays: number): Promise<string> {

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { AuthApp } from "../app";
+import type { AuthApp } from "../env";
 import { publishedKeys } from "../domain/access-tokens";
 
 const route = createRoute({

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponses, jsonBody } from "../../../shared/http/openapi";
-import type { AuthApp } from "../app";
+import type { AuthApp } from "../env";
 import { endSession } from "../domain/sessions";
 import { RefreshTokenBody } from "../schemas";
 

@@ -1,8 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { requireUser } from "../../../shared/auth/middleware";
 import { AppError } from "../../../shared/errors";
-import { bearerAuth, dataResponse, errorResponses } from "../../../shared/http/openapi";
-import type { AuthApp } from "../app";
+import { dataResponse, errorResponses, signedIn } from "../../../shared/http/openapi";
+import type { AuthApp } from "../env";
 import { findUser } from "../domain/users";
 import { User } from "../schemas";
 
@@ -11,8 +10,7 @@ const route = createRoute({
   path: "/api/v1/auth/me",
   tags: ["Auth"],
   summary: "The caller's account",
-  security: bearerAuth,
-  middleware: [requireUser] as const,
+  ...signedIn,
   responses: {
     200: dataResponse(User, "The caller"),
     ...errorResponses(401),

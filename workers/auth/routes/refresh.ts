@@ -1,10 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { AppError } from "../../../shared/errors";
 import { dataResponse, errorResponses, jsonBody } from "../../../shared/http/openapi";
-import type { AuthApp } from "../app";
-import { issueAccessToken } from "../domain/access-tokens";
-import { rotateRefreshToken } from "../domain/sessions";
-import { findUser } from "../domain/users";
+import { refreshSession } from "../domain/sessions";
+import type { AuthApp } from "../env";
 import { RefreshTokenBody, TokenPair } from "../schemas";
 
 const route = createRoute({
@@ -20,15 +17,5 @@ const route = createRoute({
 });
 
 export function registerRefresh(app: AuthApp) {
-  app.openapi(route, async (c) => {
-    const { config, db } = c.var;
-    const { userId, refreshToken } = await rotateRefreshToken(db, c.req.valid("json").refreshToken);
-    const user = await findUser(db, userId);
-    if (!user) throw new AppError("UNAUTHENTICATED", "The account no longer exists.");
-    const accessToken = await issueAccessToken(config, user);
-    return c.json(
-      { data: { accessToken, refreshToken, tokenType: "Bearer" as const, expiresIn: config.ACCESS_TOKEN_TTL_SECONDS } },
-      200,
-    );
-  });
+  app.openapi(route, async (c) => c.json({ data: await refreshSession(c.var.db, c.var.config, c.req.valid("json").refreshToken) }, 200));
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { dataResponse, errorResponses, jsonBody } from "../../../shared/http/openapi";
-import type { AuthApp } from "../app";
+import type { AuthApp } from "../env";
 import { registerCustomer } from "../domain/users";
 import { Email, Password, User } from "../schemas";
 
@@ -9,6 +9,8 @@ const route = createRoute({
   path: "/api/v1/auth/signup",
   tags: ["Auth"],
   summary: "Create an account (role customer)",
+  // The gateway holds this route to its stricter signup limit (per client).
+  "x-rate-limit": "signup",
   request: {
     body: jsonBody(
       z.object({

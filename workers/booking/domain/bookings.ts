@@ -3,25 +3,12 @@ import type { Queryable } from "../../../db/client";
 import { bookings } from "../../../db/schema";
 import type { Principal } from "../../../shared/auth/tokens";
 import { notFound } from "../../../shared/errors";
-import { decodeCursor, encodeCursor } from "../../../shared/pagination";
-
-export type BookingStatus = "held" | "confirmed" | "cancelled" | "expired";
-
-export interface BookingView {
-  id: string;
-  status: BookingStatus;
-  flightId: string;
-  seats: string[];
-  passengers: { name: string; seat: string }[];
-  totalAmount: { amount: number; currency: string };
-  holdExpiresAt: string;
-  createdAt: string;
-  paymentId: string | null;
-}
+import { keyset, type Page, type PageRequest } from "../../../shared/pagination";
+import type { BookingView } from "../schemas";
 
 interface BookingRow extends Record<string, unknown> {
   id: string;
-  status: BookingStatus;
+  status: BookingView["status"];
   flight_id: string;
   total_amount: string | number;
   currency: string;
@@ -66,21 +53,18 @@ export async function findBooking(db: Queryable, viewer: Principal, id: string):
 }
 
 /** The caller's bookings, newest first, a keyset page at a time. */
-export async function listBookings(db: Queryable, userId: string, limit: number, cursor?: string) {
-  const sort = [{ key: "createdAt", descending: true }];
-  const after = cursor ? decodeCursor(cursor, sort, 2) : undefined;
-  const rows = await db.execute<BookingRow>(
-    selectBookings(
-      and(
-        sql`b.user_id = ${userId}`,
-        after ? sql`(b.created_at, b.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
-      )!,
-      sql`order by b.created_at desc, b.id desc limit ${limit + 1}`,
-    ),
+export async function listBookings(db: Queryable, userId: string, { limit, cursor }: PageRequest): Promise<Page<BookingView>> {
+  const page = keyset<BookingRow>(
+    [
+      { name: "createdAt", sql: sql`b.created_at`, type: "timestamp", descending: true, value: (b) => iso(b.created_at) },
+      { name: "id", sql: sql`b.id`, type: "uuid", descending: true, value: (b) => b.id },
+    ],
+    cursor,
   );
-  const page = rows.slice(0, limit).map(view);
-  const last = rows.length > limit ? rows[limit - 1] : undefined;
-  return { items: page, next: last ? encodeCursor(sort, [new Date(last.created_at).toISOString(), last.id]) : null };
+  const rows = await db.execute<BookingRow>(
+    selectBookings(and(sql`b.user_id = ${userId}`, page.after)!, sql`order by ${sql.join(page.orderBy, sql`, `)} limit ${limit + 1}`),
+  );
+  return page.page(rows, limit, view);
 }
 
 /** Locks a booking row for a state change; 404 unless `viewer` may act on it. */

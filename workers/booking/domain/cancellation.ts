@@ -1,26 +1,28 @@
 import { sql } from "drizzle-orm";
-import type { Transaction } from "../../../db/client";
-import { recordBookingEvents } from "../../../db/outbox";
+import { inTransaction, type Queryable } from "../../../db/client";
 import type { Principal } from "../../../shared/auth/tokens";
 import { AppError } from "../../../shared/errors";
 import { lockBooking } from "./bookings";
+import { recordBookingEvents } from "./events";
 
 /**
  * Cancels a held or confirmed booking (owner or admin). Its seats are free again in the same
  * transaction; a paid booking records a refund of its payment. Cancelling twice answers the same.
  */
-export async function cancelBooking(tx: Transaction, actor: Principal, bookingId: string) {
-  const booking = await lockBooking(tx, bookingId, actor, { adminMayAct: true });
-  if (booking.status === "cancelled") return { id: bookingId, status: "cancelled" as const };
-  if (booking.status === "expired" || (booking.status === "held" && booking.holdExpired)) throw new AppError("INVALID_STATE", "This hold has already expired; there is nothing to cancel.");
+export function cancelBooking(db: Queryable, actor: Principal, bookingId: string) {
+  return inTransaction(db, async (tx) => {
+    const booking = await lockBooking(tx, bookingId, actor, { adminMayAct: true });
+    if (booking.status === "cancelled") return { id: bookingId, status: "cancelled" as const };
+    if (booking.status === "expired" || (booking.status === "held" && booking.holdExpired)) throw new AppError("INVALID_STATE", "This hold has already expired; there is nothing to cancel.");
 
-  await tx.execute(sql`update seats set booking_id = null, held_until = null where booking_id = ${bookingId}`);
-  if (booking.status === "confirmed") {
-    await tx.execute(sql`
-      insert into refunds (booking_id, payment_id, amount, currency)
-      select booking_id, id, amount, currency from payments where booking_id = ${bookingId}`);
-  }
-  await tx.execute(sql`update bookings set status = 'cancelled', cancelled_at = now() where id = ${bookingId}`);
-  await recordBookingEvents(tx, "cancelled", [bookingId]);
-  return { id: bookingId, status: "cancelled" as const };
+    await tx.execute(sql`update seats set booking_id = null, held_until = null where booking_id = ${bookingId}`);
+    if (booking.status === "confirmed") {
+      await tx.execute(sql`
+        insert into refunds (booking_id, payment_id, amount, currency)
+        select booking_id, id, amount, currency from payments where booking_id = ${bookingId}`);
+    }
+    await tx.execute(sql`update bookings set status = 'cancelled', cancelled_at = now() where id = ${bookingId}`);
+    await recordBookingEvents(tx, "cancelled", [bookingId]);
+    return { id: bookingId, status: "cancelled" as const };
+  });
 }

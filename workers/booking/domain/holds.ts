@@ -1,28 +1,10 @@
 import { sql } from "drizzle-orm";
 import { seatIsFree } from "../../../db/availability";
-import type { Transaction } from "../../../db/client";
-import { eventFlightJson, eventUserJson, heldEventInsert } from "../../../db/outbox";
+import { inTransaction, type Queryable, type Transaction } from "../../../db/client";
 import { AppError, notFound, validationFailed } from "../../../shared/errors";
-import type { BookingView } from "./bookings";
-
-export type Seat = {
-  row: number;
-  letter: string;
-};
-
-export interface HoldRequest {
-  flightId: string;
-  passengers: { name: string; seat?: string }[];
-}
-
-const LETTERS = "ABCDEFGHJK";
-export const SEAT_LABEL = /^([1-9]\d?)([A-HJK])$/;
-
-export const parseSeat = (label: string): Seat => {
-  const [, row, letter] = SEAT_LABEL.exec(label)!;
-  return { row: Number(row), letter: letter! };
-};
-const label = (s: Seat) => `${s.row}${s.letter}`;
+import { isRightOf, parseSeat, type Seat, seatLabel as label } from "../../../shared/seats";
+import type { BookingView, HoldRequest } from "../schemas";
+import { eventFlightJson, eventUserJson, heldEventInsert } from "./events";
 const seatList = (seats: Seat[]) => sql.join(seats.map((s) => sql`(${s.row}::smallint, ${s.letter}::char(1))`), sql`, `);
 
 /**
@@ -32,7 +14,11 @@ const seatList = (seats: Seat[]) => sql.join(seats.map((s) => sql`(${s.row}::sma
  * concurrent buyers of one flight take different seats instead of queueing on the same rows; a
  * group gets seats side by side when a row has room. The flight row itself is never locked.
  */
-export async function holdSeats(tx: Transaction, userId: string, request: HoldRequest, holdMinutes: number): Promise<BookingView> {
+export function holdSeats(db: Queryable, userId: string, request: HoldRequest, holdMinutes: number): Promise<BookingView> {
+  return inTransaction(db, (tx) => hold(tx, userId, request, holdMinutes));
+}
+
+async function hold(tx: Transaction, userId: string, request: HoldRequest, holdMinutes: number): Promise<BookingView> {
   // What the hold's event needs from the flight, its airports and the user is read here, once,
   // before any seat is locked.
   const [flight] = await tx.execute<{
@@ -162,8 +148,7 @@ function sideBySide(free: Seat[], count: number): Seat[] | undefined {
   let run: Seat[] = [];
   for (const seat of free) {
     const prev = run[run.length - 1];
-    const adjacent = prev && prev.row === seat.row && LETTERS.indexOf(seat.letter) === LETTERS.indexOf(prev.letter) + 1;
-    run = adjacent ? [...run, seat] : [seat];
+    run = prev && isRightOf(seat, prev) ? [...run, seat] : [seat];
     if (run.length === count) return run;
   }
   return undefined;

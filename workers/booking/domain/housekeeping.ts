@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../../db/client";
-import { recordBookingEvents } from "../../../db/outbox";
+import { recordBookingEvents } from "./events";
 import { uuidArray } from "../../../db/sql";
 
 /**

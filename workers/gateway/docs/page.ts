@@ -1,5 +1,5 @@
 import { swaggerUiScript, swaggerUiStyles } from "#docs-assets";
-import type { GatewayApp } from "../app";
+import type { GatewayApp } from "../env";
 
 const page = `<!doctype html>
 <html lang="en">

@@ -1,31 +1,12 @@
-import { asc, eq, gt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../../db/client";
 import { isUniqueViolation, pgErrorCode } from "../../../db/errors";
-import { airplanes, airports, cities } from "../../../db/schema";
-import type { CabinLayout } from "../../../db/schema/catalog";
-import { AppError, notFound, validationFailed } from "../../../shared/errors";
+import { airplanes, airports, cabinClass, cities } from "../../../db/schema";
+import { AppError, notFound } from "../../../shared/errors";
+import { keyset, type PageRequest } from "../../../shared/pagination";
+import type { AirplaneInput, AirportInput, CityInput } from "../schemas";
 
-export interface Page<T> {
-  items: T[];
-  next: string | null;
-}
-
-/** Catalog lists are small and ordered by a unique key: the cursor is simply the last key. */
-function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => string): Page<T> {
-  const items = rows.slice(0, limit);
-  return { items, next: rows.length > limit ? btoa(keyOf(items[items.length - 1]!)) : null };
-}
-
-function afterKey(cursor: string | undefined): string | undefined {
-  if (!cursor) return undefined;
-  try {
-    return atob(cursor);
-  } catch {
-    throw validationFailed([{ path: "query.cursor", message: "is not a cursor of this list" }]);
-  }
-}
-
-export async function addCity(db: Database, input: { name: string; country: string }) {
+export async function addCity(db: Database, input: CityInput) {
   try {
     const [city] = await db.insert(cities).values(input).returning({ id: cities.id, name: cities.name, country: cities.country });
     return city!;
@@ -35,15 +16,17 @@ export async function addCity(db: Database, input: { name: string; country: stri
   }
 }
 
-export async function listCities(db: Database, limit: number, cursor?: string) {
-  const after = afterKey(cursor);
+// Catalog lists are small and ordered by their unique key alone.
+
+export async function listCities(db: Database, { limit, cursor }: PageRequest) {
+  const page = keyset([{ name: "id", sql: sql`${cities.id}`, type: "uuid", value: (c: { id: string }) => c.id }], cursor);
   const rows = await db
     .select({ id: cities.id, name: cities.name, country: cities.country })
     .from(cities)
-    .where(after ? gt(cities.id, after) : undefined)
-    .orderBy(asc(cities.id))
+    .where(page.after)
+    .orderBy(...page.orderBy)
     .limit(limit + 1);
-  return pageOf(rows, limit, (c) => c.id);
+  return page.page(rows, limit, (c) => c);
 }
 
 const airportView = {
@@ -55,7 +38,7 @@ const airportView = {
   timeZone: airports.timeZone,
 };
 
-export async function addAirport(db: Database, input: { code: string; name: string; cityId: string; timeZone: string }) {
+export async function addAirport(db: Database, input: AirportInput) {
   try {
     await db.insert(airports).values(input);
   } catch (err) {
@@ -67,37 +50,31 @@ export async function addAirport(db: Database, input: { code: string; name: stri
   return airport!;
 }
 
-export async function listAirports(db: Database, limit: number, cursor?: string) {
-  const after = afterKey(cursor);
+export async function listAirports(db: Database, { limit, cursor }: PageRequest) {
+  const page = keyset([{ name: "code", sql: sql`${airports.code}`, type: "text", value: (a: { code: string }) => a.code }], cursor);
   const rows = await db
     .select(airportView)
     .from(airports)
     .innerJoin(cities, eq(cities.id, airports.cityId))
-    .where(after ? gt(airports.code, after) : undefined)
-    .orderBy(asc(airports.code))
+    .where(page.after)
+    .orderBy(...page.orderBy)
     .limit(limit + 1);
-  return pageOf(rows, limit, (a) => a.code);
+  return page.page(rows, limit, (a) => a);
 }
 
-export async function addAirplane(db: Database, input: { model: string; cabins: CabinLayout[] }) {
-  // Front to back, whatever order the caller listed the cabins in.
-  const order = { first: 0, business: 1, economy: 2 } as const;
-  const cabins = [...input.cabins].sort((a, b) => order[a.cabin] - order[b.cabin]);
+const airplaneView = { id: airplanes.id, model: airplanes.model, capacity: airplanes.capacity, cabins: airplanes.cabins };
+
+export async function addAirplane(db: Database, input: AirplaneInput) {
+  // Front to back (the enum's order), whatever order the caller listed the cabins in.
+  const order = cabinClass.enumValues;
+  const cabins = [...input.cabins].sort((a, b) => order.indexOf(a.cabin) - order.indexOf(b.cabin));
   const capacity = cabins.reduce((n, c) => n + c.rows * c.seatsPerRow, 0);
-  const [plane] = await db
-    .insert(airplanes)
-    .values({ model: input.model, cabins, capacity })
-    .returning({ id: airplanes.id, model: airplanes.model, capacity: airplanes.capacity, cabins: airplanes.cabins });
+  const [plane] = await db.insert(airplanes).values({ model: input.model, cabins, capacity }).returning(airplaneView);
   return plane!;
 }
 
-export async function listAirplanes(db: Database, limit: number, cursor?: string) {
-  const after = afterKey(cursor);
-  const rows = await db
-    .select({ id: airplanes.id, model: airplanes.model, capacity: airplanes.capacity, cabins: airplanes.cabins })
-    .from(airplanes)
-    .where(after ? sql`${airplanes.id} > ${after}` : undefined)
-    .orderBy(asc(airplanes.id))
-    .limit(limit + 1);
-  return pageOf(rows, limit, (a) => a.id);
+export async function listAirplanes(db: Database, { limit, cursor }: PageRequest) {
+  const page = keyset([{ name: "id", sql: sql`${airplanes.id}`, type: "uuid", value: (a: { id: string }) => a.id }], cursor);
+  const rows = await db.select(airplaneView).from(airplanes).where(page.after).orderBy(...page.orderBy).limit(limit + 1);
+  return page.page(rows, limit, (a) => a);
 }

@@ -3,9 +3,10 @@ import { alias } from "drizzle-orm/pg-core";
 import { seatsAvailable } from "../../../db/availability";
 import type { Database, Queryable } from "../../../db/client";
 import { airplanes, airports, flights, seats } from "../../../db/schema";
-import type { CabinLayout } from "../../../db/schema/catalog";
+import { type CabinLayout, SEAT_LETTERS } from "../../../db/schema/catalog";
 import { AppError, notFound, validationFailed } from "../../../shared/errors";
 import { toZonedIso } from "../../../shared/time";
+import type { FlightChangeInput, FlightInput } from "../schemas";
 
 const origin = alias(airports, "origin_airport");
 const destination = alias(airports, "destination_airport");
@@ -81,21 +82,8 @@ const localMinute = (departure: string) =>
   sql`(extract(hour from ${departure}::timestamptz at time zone ${origin.timeZone}) * 60
      + extract(minute from ${departure}::timestamptz at time zone ${origin.timeZone}))::smallint`;
 
-export interface NewFlight {
-  flightNumber: string;
-  airplaneId: string;
-  from: string;
-  to: string;
-  departureTime: string;
-  arrivalTime: string;
-  price: { amount: number; currency: string };
-  boardingGate?: string;
-}
-
-const SEAT_LETTERS = "ABCDEFGHJK";
-
 /** Schedules a flight and creates its seats from the airplane's cabin layout, in one transaction. */
-export async function scheduleFlight(db: Database, input: NewFlight): Promise<FlightView> {
+export async function scheduleFlight(db: Database, input: FlightInput): Promise<FlightView> {
   return db.transaction(async (tx) => {
     const [plane] = await tx.select().from(airplanes).where(eq(airplanes.id, input.airplaneId));
     if (!plane) throw notFound("Airplane");
@@ -130,16 +118,8 @@ async function createSeats(db: Queryable, flightId: string, cabins: CabinLayout[
   }
 }
 
-export interface FlightChanges {
-  departureTime?: string;
-  arrivalTime?: string;
-  price?: { amount: number; currency: string };
-  boardingGate?: string | null;
-  status?: "scheduled" | "delayed" | "cancelled";
-}
-
 /** Reschedules, reprices or changes the status of a flight. Its route and airplane are fixed. */
-export async function changeFlight(db: Database, id: string, changes: FlightChanges): Promise<FlightView> {
+export async function changeFlight(db: Database, id: string, changes: FlightChangeInput): Promise<FlightView> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(flights).where(eq(flights.id, id)).for("update");
     if (!current) throw notFound("Flight");

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { seatsAvailable } from "../../../db/availability";
 import type { Queryable } from "../../../db/client";
-import { decodeCursor, encodeCursor, keysetAfter, parseSort } from "../../../shared/pagination";
+import { type KeyColumn, keyset, parseSort } from "../../../shared/pagination";
 import { toZonedIso } from "../../../shared/time";
+import type { ItinerarySearch } from "../schemas";
 import { type FlightView, findFlights } from "./flights";
 
 export const ITINERARY_SORT_KEYS = ["price", "departureTime", "arrivalTime", "duration"] as const;
@@ -10,17 +11,6 @@ export const ITINERARY_SORT_KEYS = ["price", "departureTime", "arrivalTime", "du
 /** A connection needs this much time on the ground, and is not offered past the upper bound. */
 export const MIN_CONNECTION = "45 minutes";
 export const MAX_CONNECTION = "12 hours";
-
-export interface ItinerarySearch {
-  from: string;
-  to: string;
-  date: string;
-  passengers: number;
-  maxStops: number;
-  sort?: string;
-  limit: number;
-  cursor?: string;
-}
 
 interface Candidate extends Record<string, unknown> {
   id: string;
@@ -37,7 +27,12 @@ interface Candidate extends Record<string, unknown> {
   origin_zone: string;
 }
 
-const sortExpr = { price: sql`price`, departureTime: sql`departure`, arrivalTime: sql`arrival`, duration: sql`duration` };
+const sortColumns: Record<(typeof ITINERARY_SORT_KEYS)[number], Omit<KeyColumn<Candidate>, "name" | "descending">> = {
+  price: { sql: sql`price`, type: "integer", value: (c) => Number(c.price) },
+  departureTime: { sql: sql`departure`, type: "timestamp", value: (c) => new Date(c.departure).toISOString() },
+  arrivalTime: { sql: sql`arrival`, type: "timestamp", value: (c) => new Date(c.arrival).toISOString() },
+  duration: { sql: sql`duration`, type: "integer", value: (c) => c.duration },
+};
 
 /**
  * Direct flights and one-stop connections from `from` to `to` leaving on the origin's local `date`:
@@ -47,8 +42,13 @@ const sortExpr = { price: sql`price`, departureTime: sql`departure`, arrivalTime
  */
 export async function searchItineraries(db: Queryable, q: ItinerarySearch) {
   const sort = parseSort(q.sort, ITINERARY_SORT_KEYS, "departureTime");
-  const keyset = [...sort.map((k) => ({ expr: sortExpr[k.key], descending: k.descending })), { expr: sql`id`, descending: false }];
-  const after = q.cursor ? keysetAfter(keyset, decodeCursor(q.cursor, sort, keyset.length)) : sql`true`;
+  const page = keyset<Candidate>(
+    [
+      ...sort.map((k) => ({ name: k.key, descending: k.descending, ...sortColumns[k.key] })),
+      { name: "id", sql: sql`id`, type: "text", value: (c) => c.id },
+    ],
+    q.cursor,
+  );
   const available = (f: string) => seatsAvailable(sql.raw(`${f}.id`), sql.raw(`${f}.capacity`));
 
   const candidates = await db.execute<Candidate>(sql`
@@ -79,32 +79,23 @@ export async function searchItineraries(db: Queryable, q: ItinerarySearch) {
     )
     select i.*, o.time_zone as origin_zone, d.time_zone as destination_zone
     from itineraries i, airports o, airports d
-    where o.code = ${q.from} and d.code = ${q.to} and i.seats >= ${q.passengers} and ${after}
-    order by ${sql.join(
-      keyset.map((k) => sql`${k.expr} ${sql.raw(k.descending ? "desc" : "asc")}`),
-      sql`, `,
-    )}
+    where o.code = ${q.from} and d.code = ${q.to} and i.seats >= ${q.passengers} and ${page.after ?? sql`true`}
+    order by ${sql.join(page.orderBy, sql`, `)}
     limit ${q.limit + 1}`);
 
-  const page = candidates.slice(0, q.limit);
-  const legs = await findFlights(db, [...new Set(page.flatMap((c) => (c.leg2 ? [c.leg1, c.leg2] : [c.leg1])))]);
-  const last = page[page.length - 1];
-  const value = (c: Candidate, key: (typeof ITINERARY_SORT_KEYS)[number]) =>
-    ({ price: Number(c.price), departureTime: new Date(c.departure).toISOString(), arrivalTime: new Date(c.arrival).toISOString(), duration: c.duration })[key];
-  return {
-    items: page.map((c) => ({
-      id: c.id,
-      from: q.from,
-      to: q.to,
-      stops: c.leg2 ? 1 : 0,
-      departureTime: toZonedIso(new Date(c.departure), c.origin_zone),
-      arrivalTime: toZonedIso(new Date(c.arrival), c.destination_zone),
-      durationMinutes: c.duration,
-      layoverMinutes: c.layover,
-      price: { amount: Number(c.price), currency: c.currency },
-      seatsAvailable: c.seats,
-      legs: [c.leg1, c.leg2].filter((id): id is string => Boolean(id)).map((id) => legs.get(id) as FlightView),
-    })),
-    next: candidates.length > q.limit && last ? encodeCursor(sort, [...sort.map((k) => value(last, k.key)), last.id]) : null,
-  };
+  const shown = candidates.slice(0, q.limit);
+  const legs = await findFlights(db, [...new Set(shown.flatMap((c) => (c.leg2 ? [c.leg1, c.leg2] : [c.leg1])))]);
+  return page.page(candidates, q.limit, (c) => ({
+    id: c.id,
+    from: q.from,
+    to: q.to,
+    stops: c.leg2 ? 1 : 0,
+    departureTime: toZonedIso(new Date(c.departure), c.origin_zone),
+    arrivalTime: toZonedIso(new Date(c.arrival), c.destination_zone),
+    durationMinutes: c.duration,
+    layoverMinutes: c.layover,
+    price: { amount: Number(c.price), currency: c.currency },
+    seatsAvailable: c.seats,
+    legs: [c.leg1, c.leg2].filter((id): id is string => Boolean(id)).map((id) => legs.get(id) as FlightView),
+  }));
 }

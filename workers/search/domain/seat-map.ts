@@ -2,9 +2,8 @@ import { asc, eq, sql } from "drizzle-orm";
 import { seatIsFree } from "../../../db/availability";
 import type { Queryable } from "../../../db/client";
 import { flights, seats } from "../../../db/schema";
+import type { CabinClass } from "../../../db/schema/catalog";
 import { notFound } from "../../../shared/errors";
-
-type Cabin = "first" | "business" | "economy";
 
 /** The seat map: cabins front to back, rows in order, each seat with whether it can be sold now. */
 export async function seatMap(db: Queryable, flightId: string) {
@@ -16,7 +15,7 @@ export async function seatMap(db: Queryable, flightId: string) {
     .where(eq(seats.flightId, flightId))
     .orderBy(asc(seats.row), asc(seats.letter));
 
-  const cabins: { cabin: Cabin; rows: { row: number; seats: { seat: string; available: boolean }[] }[] }[] = [];
+  const cabins: { cabin: CabinClass; rows: { row: number; seats: { seat: string; available: boolean }[] }[] }[] = [];
   for (const seat of rows) {
     let cabin = cabins[cabins.length - 1];
     if (cabin?.cabin !== seat.cabin) {

@@ -1,5 +1,5 @@
 import { publicCache } from "../../../shared/http/cache";
-import type { SearchEnv } from "../app";
+import type { SearchEnv } from "../env";
 
 /** Catalog data changes rarely; search answers carry availability, so they are kept briefly. */
 export const catalogCache = publicCache(300);

@@ -1,0 +1,54 @@
+import { and, eq, gt, gte, lte, ne, type SQL, sql } from "drizzle-orm";
+import { seatsAvailable } from "../../../db/availability";
+import type { Queryable } from "../../../db/client";
+import { flights } from "../../../db/schema";
+import { type KeyColumn, keyset, type Page, parseSort } from "../../../shared/pagination";
+import type { FlightSearch } from "../schemas";
+import { type FlightRow, type FlightView, flightView, selectFlights } from "./flights";
+
+export const FLIGHT_SORT_KEYS = ["price", "departureTime", "arrivalTime", "duration"] as const;
+type FlightSortKey = (typeof FLIGHT_SORT_KEYS)[number];
+
+const sortColumns: Record<FlightSortKey, Omit<KeyColumn<FlightRow>, "name" | "descending">> = {
+  price: { sql: sql`${flights.priceAmount}`, type: "integer", value: (r) => r.priceAmount },
+  departureTime: { sql: sql`${flights.departureTime}`, type: "timestamp", value: (r) => r.departureTime.toISOString() },
+  arrivalTime: { sql: sql`${flights.arrivalTime}`, type: "timestamp", value: (r) => r.arrivalTime.toISOString() },
+  duration: { sql: sql`${flights.durationMinutes}`, type: "integer", value: (r) => r.durationMinutes },
+};
+
+const minuteOfDay = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Flights matching the filters, in the requested order, one keyset page at a time. Every value
+ * reaches SQL as a parameter; `date` and the time-of-day window are the departure airport's local
+ * ones, stored with each flight so the route + day index answers the common search.
+ */
+export async function searchFlights(db: Queryable, q: FlightSearch): Promise<Page<FlightView>> {
+  const sort = parseSort(q.sort, FLIGHT_SORT_KEYS, "departureTime");
+  const page = keyset<FlightRow>(
+    [
+      ...sort.map((k) => ({ name: k.key, descending: k.descending, ...sortColumns[k.key] })),
+      { name: "id", sql: sql`${flights.id}`, type: "uuid", value: (r) => r.id },
+    ],
+    q.cursor,
+  );
+  const conditions: (SQL | undefined)[] = [
+    ne(flights.status, "cancelled"),
+    gt(flights.departureTime, sql`now()`), // a flight that has left is not for sale
+    q.from ? eq(flights.origin, q.from) : undefined,
+    q.to ? eq(flights.destination, q.to) : undefined,
+    q.date ? eq(flights.departureLocalDate, q.date) : undefined,
+    q.minPrice !== undefined ? gte(flights.priceAmount, q.minPrice) : undefined,
+    q.maxPrice !== undefined ? lte(flights.priceAmount, q.maxPrice) : undefined,
+    q.departAfter ? gte(flights.departureLocalMinute, minuteOfDay(q.departAfter)) : undefined,
+    q.departBefore ? lte(flights.departureLocalMinute, minuteOfDay(q.departBefore)) : undefined,
+    q.maxDurationMinutes ? lte(flights.durationMinutes, q.maxDurationMinutes) : undefined,
+    sql`${seatsAvailable(flights.id, flights.capacity)} >= ${q.passengers}`,
+    page.after,
+  ];
+  const rows = await selectFlights(db)
+    .where(and(...conditions))
+    .orderBy(...page.orderBy)
+    .limit(q.limit + 1);
+  return page.page(rows, q.limit, flightView);
+}
