@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from "#password";
 import { generateSigningKey } from "../scripts/lib/keys";
 import { serveWorker, type HostedWorker } from "../scripts/lib/node-host";
 import auth from "../workers/auth/index";
-import { closedLoops, machineLine, percentile, withThrowawayDatabase } from "./lib/common";
+import { closedLoops, machineLine, percentile, runMain, withThrowawayDatabase } from "./lib/common";
 
 const CONCURRENCIES = [1, 4, 16, 64];
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
@@ -112,13 +112,4 @@ async function main(): Promise<number> {
   });
 }
 
-// exitCode rather than process.exit: the process ending on its own shows nothing was left open.
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -17,7 +17,7 @@ import { generateSigningKey } from "../scripts/lib/keys";
 import { type HostedWorker, serveWorker } from "../scripts/lib/node-host";
 import { holdSeats } from "../workers/booking/domain/holds";
 import booking from "../workers/booking/index";
-import { customerTokens, machineLine, percentile, withThrowawayDatabase } from "./lib/common";
+import { customerTokens, machineLine, percentile, runMain, withThrowawayDatabase } from "./lib/common";
 
 const CONCURRENCY = 64;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5_000);
@@ -434,13 +434,4 @@ async function main(): Promise<number> {
   });
 }
 
-// exitCode rather than process.exit: the process ending on its own shows nothing was left open.
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    console.error(err);
-    process.exitCode = 1;
-  },
-);
+runMain(main);

@@ -100,3 +100,19 @@ export const rateAndLatency = (run: LoadRun) => ({
   p99: percentile(run.latencies, 99),
   errors: run.errors,
 });
+
+/**
+ * Runs a benchmark's main and sets the exit code from it. exitCode rather than process.exit: the
+ * process ending on its own shows nothing was left open.
+ */
+export function runMain(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -116,19 +116,22 @@ export type FlightChangeInput = z.output<typeof FlightChanges>;
 
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "must be a local time HH:MM" });
 const LocalDate = z.iso.date({ error: "must be a date YYYY-MM-DD" });
+/** Seats every result must have free: a party of 1 to 9, as a booking takes. */
+const Passengers = z.coerce.number().int().min(1).max(9).default(1);
+const Sort = (example: string) => z.string().max(100).optional().openapi({ example });
 
 export const FlightSearchQuery = z
   .object({
     from: IataCode.optional(),
     to: IataCode.optional(),
     date: LocalDate.optional().openapi({ description: "The departure airport's local calendar day" }),
-    passengers: z.coerce.number().int().min(1).max(9).default(1),
+    passengers: Passengers,
     minPrice: z.coerce.number().int().min(0).optional(),
     maxPrice: z.coerce.number().int().min(0).optional(),
     departAfter: LocalTime.optional(),
     departBefore: LocalTime.optional(),
     maxDurationMinutes: z.coerce.number().int().min(1).max(10_000).optional(),
-    sort: z.string().max(100).optional().openapi({ example: "price,-departureTime" }),
+    sort: Sort("price,-departureTime"),
     ...PageQuery,
   })
   .superRefine((q, ctx) => {
@@ -142,9 +145,9 @@ export const ItineraryQuery = z.object({
   from: IataCode,
   to: IataCode,
   date: LocalDate,
-  passengers: z.coerce.number().int().min(1).max(9).default(1),
+  passengers: Passengers,
   maxStops: z.coerce.number().int().min(0).max(1).default(1),
-  sort: z.string().max(100).optional().openapi({ example: "duration" }),
+  sort: Sort("duration"),
   ...PageQuery,
 });
 export type ItinerarySearch = z.output<typeof ItineraryQuery>;
