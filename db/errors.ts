@@ -31,3 +31,10 @@ export const isDatabaseUnavailable = (err: unknown) => UNAVAILABLE.has(pgErrorCo
  * so it is the caller's mistake that validation did not catch, not a server failure.
  */
 export const isInvalidValue = (err: unknown) => /^22[0-9A-Z]{3}$/.test(pgErrorCode(err) ?? "");
+
+/**
+ * PostgreSQL's class 23, "integrity constraint violation": a unique key, a foreign key or a check
+ * refused the change. The domain names the ones it expects (EMAIL_TAKEN, ALREADY_EXISTS, …); any
+ * other is still a conflict with what is stored, for the caller to resolve, not a server failure.
+ */
+export const isIntegrityViolation = (err: unknown) => /^23[0-9A-Z]{3}$/.test(pgErrorCode(err) ?? "");

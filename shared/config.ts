@@ -44,6 +44,26 @@ export const env = {
       .refine((v) => URL.canParse(v), "must be a URL"),
   int: (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback),
   string: (fallback: string) => z.string().min(1).default(fallback),
+  bool: (fallback: boolean) =>
+    z
+      .union([z.boolean(), z.enum(["true", "false", "1", "0"], { error: "must be true or false" })])
+      .default(fallback)
+      .transform((v) => v === true || v === "true" || v === "1"),
+  /** A comma list, each entry parsed; an entry that does not parse names itself in the error. */
+  list: <T>(parse: (entry: string) => T | undefined, expected: string) =>
+    z
+      .string()
+      .default("")
+      .transform((raw, ctx): T[] => {
+        const entries = raw.split(",").map((e) => e.trim()).filter(Boolean);
+        const parsed = entries.map(parse);
+        const bad = entries.find((_, i) => parsed[i] === undefined);
+        if (bad !== undefined) {
+          ctx.addIssue({ code: "custom", message: `has "${bad}", which is not ${expected}` });
+          return z.NEVER;
+        }
+        return parsed as T[];
+      }),
   json: <T extends z.ZodType>(schema: T, expected: string) =>
     z.string().transform((raw, ctx): z.output<T> => {
       let parsed: unknown;

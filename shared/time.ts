@@ -44,3 +44,17 @@ export function toZonedIso(instant: Date, timeZone: string): string {
   const offset = parts.timeZoneName === "GMT" ? "+00:00" : (parts.timeZoneName ?? "GMT").replace("GMT", "");
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
 }
+
+/**
+ * The instants the API accepts: from 1970 to the day before the end of 9999, UTC, so that the local
+ * time of every one, in every zone, still has a four-digit year. Nothing outside is stored.
+ */
+const EARLIEST_INSTANT = Date.UTC(1970, 0, 1);
+const LATEST_INSTANT = Date.UTC(9999, 11, 30, 23, 59, 59, 999);
+export const INSTANT_RANGE = "between 1970-01-01T00:00:00Z and 9999-12-30T23:59:59Z";
+
+/** True for an ISO 8601 date or date-time (already checked for form) inside INSTANT_RANGE. */
+export function inInstantRange(iso: string): boolean {
+  const t = Date.parse(iso);
+  return t >= EARLIEST_INSTANT && t <= LATEST_INSTANT;
+}

@@ -53,7 +53,7 @@ export function percentile(sorted: number[], p: number): number {
 /** Customer access tokens for these users, as the auth worker issues them with `key`. */
 export function customerTokens(databaseUrl: string, key: PrivateJwk, userIds: string[]): Promise<string[]> {
   const config = parseConfig(AuthConfigSchema, { DATABASE_URL: databaseUrl, JWT_PRIVATE_JWK: JSON.stringify(key) });
-  return Promise.all(userIds.map((id) => issueAccessToken(config, { id, roles: ["customer"] })));
+  return Promise.all(userIds.map((id) => issueAccessToken(config, { id, roles: ["customer"] }, crypto.randomUUID())));
 }
 
 /** What `closedLoops` measured: successful answers' latencies (ms, ascending), the rest as errors. */

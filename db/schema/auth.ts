@@ -35,26 +35,39 @@ export const userRoles = pgTable(
 );
 
 /**
- * Refresh tokens, stored only as SHA-256 hashes. Every login starts a family; each refresh spends
- * one token and adds the next to the same family, which shares one absolute expiry.
+ * A session: what one login starts and logout (or a replayed refresh token) ends. Refreshing
+ * and logging out both lock its row, so they serialise: once logout has answered, no token of the
+ * session refreshes. Access tokens name their session (`sid`), and admin actions check it is live.
  */
-export const refreshTokens = pgTable(
-  "refresh_tokens",
+export const sessions = pgTable(
+  "sessions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    familyId: uuid("family_id").notNull(),
-    tokenHash: text("token_hash").notNull(),
+    /** Absolute: refreshing does not extend it. */
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    usedAt: timestamp("used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
-  (t) => [
-    uniqueIndex("refresh_tokens_hash_key").on(t.tokenHash),
-    index("refresh_tokens_family_idx").on(t.familyId),
-    index("refresh_tokens_user_idx").on(t.userId),
-  ],
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/**
+ * Refresh tokens, stored only as SHA-256 hashes. Each refresh spends one token of a session and
+ * adds the next; presenting a spent one revokes the session.
+ */
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("refresh_tokens_hash_key").on(t.tokenHash), index("refresh_tokens_session_idx").on(t.sessionId)],
 );

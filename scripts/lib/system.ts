@@ -84,6 +84,9 @@ async function ensureAdminFromEnv(databaseUrl: string, bcryptCost: number) {
   const password = Password.safeParse(ADMIN_PASSWORD);
   if (!password.success) throw new Error(`Invalid configuration: ADMIN_PASSWORD ${password.error.issues[0]?.message}`);
   const admin = await ensureAdmin(createDatabase(databaseUrl), { email: email.data, password: password.data, name: "Administrator" }, bcryptCost);
+  if (admin.tookOver) {
+    say(`warning: ${admin.email} already existed with another password: it is now ADMIN_PASSWORD, and its sessions have ended`);
+  }
   say(`admin account ready: ${admin.email}`);
 }
 

@@ -30,7 +30,9 @@ export async function startWranglerDev(options: WranglerOptions): Promise<Child 
   const envDir = path.join(options.dataDir, "env");
   await mkdir(envDir, { recursive: true });
   const envFile = path.join(envDir, `${options.name}.env`);
-  await writeFile(envFile, `${Object.entries(options.vars).map(([k, v]) => envFileLine(k, v)).join("\n")}\n`, { mode: 0o600 });
+  // Locally a client's own CF-Connecting-IP passes through wrangler dev: never key limits on it here.
+  const vars = { TRUST_CF_CONNECTING_IP: "false", ...options.vars };
+  await writeFile(envFile, `${Object.entries(vars).map(([k, v]) => envFileLine(k, v)).join("\n")}\n`, { mode: 0o600 });
 
   const child = spawnChild(
     options.name,

@@ -7,7 +7,10 @@ import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, type Jwks } from "./jwk";
 /** Who is calling, as proven by a verified access token. */
 export interface Principal {
   userId: string;
+  /** Roles when the token was issued; admin actions check the live ones (confirmAdmin). */
   roles: readonly string[];
+  /** The session the token was issued in (absent from tokens not issued by a login). */
+  sessionId?: string;
 }
 
 export type Role = "customer" | "admin";
@@ -19,7 +22,7 @@ export interface TokenAudience {
 
 export type AccessTokenVerifier = (token: string) => Promise<Principal>;
 
-const ClaimsSchema = z.object({ sub: z.uuid(), roles: z.array(z.string()) });
+const ClaimsSchema = z.object({ sub: z.uuid(), roles: z.array(z.string()), sid: z.uuid().optional() });
 
 /** How long a verified token is trusted without checking its signature again. */
 const VERIFIED_TTL_MS = 60_000;
@@ -59,7 +62,7 @@ export function createAccessTokenVerifier(keys: JWTVerifyGetKey, { issuer, audie
     }
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw new AppError("UNAUTHENTICATED", "The access token is not valid.");
-    const principal: Principal = { userId: claims.data.sub, roles: claims.data.roles };
+    const principal: Principal = { userId: claims.data.sub, roles: claims.data.roles, sessionId: claims.data.sid };
     // Oldest first in a Map's order: past the cap, the longest-remembered token is forgotten.
     if (verified.size >= VERIFIED_MAX_ENTRIES) verified.delete(verified.keys().next().value!);
     verified.set(token, { principal, until: Math.min(now + VERIFIED_TTL_MS, payload.exp! * 1000) });

@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-import { isDatabaseUnavailable, isInvalidValue, pgErrorCode } from "../../db/errors";
+import { isDatabaseUnavailable, isIntegrityViolation, isInvalidValue, isUniqueViolation, pgErrorCode } from "../../db/errors";
 import { ConfigError } from "../config";
 import { AppError, type ErrorCode, errorEnvelope, type FieldIssue, validationFailed } from "../errors";
 import { describeError, log } from "./log";
@@ -104,10 +104,8 @@ const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
   } catch {
     throw new AppError("MALFORMED_JSON", "The request body is not valid JSON.");
   }
-  const unstorable = unstorableStringAt(parsed);
-  if (unstorable !== undefined) {
-    throw validationFailed([{ path: unstorable, message: "must not contain NUL characters or unpaired surrogates" }]);
-  }
+  const problem = unstorableValueIn(parsed);
+  if (problem) throw validationFailed([problem]);
   c.req.bodyCache.json = Promise.resolve(parsed);
   return next();
 };
@@ -117,15 +115,32 @@ const jsonBodiesOnly: MiddlewareHandler = async (c, next) => {
 // eslint-disable-next-line no-control-regex -- matching NUL is the point
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The path ("passengers.0.name"; "" for the body itself) of the first unstorable string or key. */
-function unstorableStringAt(value: unknown, path = ""): string | undefined {
-  if (typeof value === "string") return UNSTORABLE.test(value) ? path : undefined;
-  if (typeof value !== "object" || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (UNSTORABLE.test(key)) return at;
-    const found = unstorableStringAt(item, at);
-    if (found !== undefined) return found;
+/** No API body nests deeper than a few levels; far deeper ones are refused before anything walks them. */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * The first problem with a parsed body that validation cannot be trusted to catch: nesting past
+ * MAX_BODY_DEPTH, or a string or key PostgreSQL cannot store, with its path ("passengers.0.name";
+ * "" for the body itself). Walked with an explicit stack: a body nested 100,000 deep is an answer,
+ * not a stack overflow.
+ */
+function unstorableValueIn(body: unknown): { path: string; message: string } | undefined {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: body, path: "", depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === "string") {
+      if (UNSTORABLE.test(value)) return { path, message: "must not contain NUL characters or unpaired surrogates" };
+      continue;
+    }
+    if (typeof value !== "object" || value === null) continue;
+    if (depth >= MAX_BODY_DEPTH) return { path, message: `nests deeper than ${MAX_BODY_DEPTH} levels` };
+    const entries = Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, item] = entries[i]!;
+      const at = path ? `${path}.${key}` : key;
+      if (UNSTORABLE.test(key)) return { path: at, message: "must not contain NUL characters or unpaired surrogates" };
+      stack.push({ value: item, path: at, depth: depth + 1 });
+    }
   }
   return undefined;
 }
@@ -158,6 +173,12 @@ export function errorResponse(c: Context, err: unknown, worker: string): Respons
     // Logged as a warning, so that the validation it slipped past can be tightened.
     log("warn", "a request value the database refused", { worker, requestId, method: c.req.method, path: c.req.path, pgCode: pgErrorCode(err) });
     return c.json(errorEnvelope("VALIDATION_FAILED", "A value in the request is not valid.", requestId), 400);
+  }
+  if (isIntegrityViolation(err)) {
+    log("warn", "a change the database's constraints refused", { worker, requestId, method: c.req.method, path: c.req.path, pgCode: pgErrorCode(err) });
+    return isUniqueViolation(err)
+      ? c.json(errorEnvelope("ALREADY_EXISTS", "This conflicts with something that already exists.", requestId), 409)
+      : c.json(errorEnvelope("INVALID_STATE", "This conflicts with what is already stored.", requestId), 409);
   }
   const msg = err instanceof ConfigError ? "invalid configuration" : "unhandled error";
   log("error", msg, { worker, requestId, method: c.req.method, path: c.req.path, ...describeError(err) });

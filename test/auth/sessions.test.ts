@@ -9,7 +9,7 @@ const logout = (refreshToken: string) => call("POST", "/api/v1/auth/logout", { b
 describe("refresh tokens", () => {
   it("are stored only as hashes", async () => {
     const { user, refreshToken } = await newUser();
-    const rows = await db.sql()`select token_hash from refresh_tokens where user_id = ${user.id}`;
+    const rows = await db.sql()`select token_hash from refresh_tokens t join sessions s on s.id = t.session_id where s.user_id = ${user.id}`;
     expect(rows).toHaveLength(1);
     expect(rows[0]?.token_hash).not.toBe(refreshToken);
     expect(rows[0]?.token_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -35,8 +35,7 @@ describe("refresh tokens", () => {
 
     const successor = await refresh(rotated.body.data.refreshToken);
     expect(successor.status).toBe(401);
-    const live = await db.sql()`select count(*)::int as n from refresh_tokens
-      where user_id = ${user.id} and revoked_at is null and used_at is null`;
+    const live = await db.sql()`select count(*)::int as n from sessions where user_id = ${user.id} and revoked_at is null`;
     expect(live[0]?.n).toBe(0);
   });
 
@@ -50,7 +49,7 @@ describe("refresh tokens", () => {
 
   it("past the family's absolute expiry: 401 TOKEN_EXPIRED", async () => {
     const { user, refreshToken } = await newUser();
-    await db.sql()`update refresh_tokens set expires_at = now() - interval '1 second' where user_id = ${user.id}`;
+    await db.sql()`update sessions set expires_at = now() - interval '1 second' where user_id = ${user.id}`;
     const res = await refresh(refreshToken);
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe("TOKEN_EXPIRED");
@@ -59,8 +58,10 @@ describe("refresh tokens", () => {
   it("a rotated token keeps the family's expiry (it is absolute, not sliding)", async () => {
     const { user, refreshToken } = await newUser();
     await refresh(refreshToken);
-    const rows = await db.sql()`select distinct expires_at from refresh_tokens where user_id = ${user.id}`;
+    const rows = await db.sql()`select s.expires_at, count(t.*)::int as tokens from sessions s join refresh_tokens t on t.session_id = s.id
+      where s.user_id = ${user.id} group by s.id`;
     expect(rows).toHaveLength(1);
+    expect(rows[0]?.tokens).toBe(2);
   });
 
   it("an unknown token is 401", async () => {

@@ -193,14 +193,16 @@ describe("gateway + auth under wrangler dev", () => {
     expect((await script.text()).length).toBeGreaterThan(100_000);
   });
 
-  it("refuses a 70 KiB body with 413 and the sixth login a minute for one email with 429", async () => {
+  it("refuses a 70 KiB body with 413 and the sixth login a minute for one email with 429, however CF-Connecting-IP rotates", async () => {
     const big = await call("POST", "/api/v1/auth/signup", { body: { email: "big@example.com", password: "x".repeat(70 * 1024), name: "B" } });
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe("PAYLOAD_TOO_LARGE");
 
     const logins = [];
     for (let i = 0; i < 6; i++) {
-      logins.push(await call("POST", "/api/v1/auth/login", { body: { email: "limited@example.com", password: "whatever1" } }));
+      // Under wrangler dev a client's own CF-Connecting-IP passes through: the gateway must not key on it.
+      const spoofed = { "cf-connecting-ip": `198.51.100.${i + 1}` };
+      logins.push(await call("POST", "/api/v1/auth/login", { headers: spoofed, body: { email: "limited@example.com", password: "whatever1" } }));
     }
     expect(logins.map((r) => r.status)).toEqual([401, 401, 401, 401, 401, 429]);
     expect(logins[5]!.body.error.code).toBe("RATE_LIMITED");

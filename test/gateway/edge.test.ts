@@ -20,6 +20,8 @@ beforeAll(async () => {
   key = await generateSigningKey();
   Object.assign(env, {
     JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(key)] }),
+    // As deployed on Cloudflare: the edge sets CF-Connecting-IP, and the limits key on it.
+    TRUST_CF_CONNECTING_IP: "true",
     RATE_LIMIT_API: "50",
     RATE_LIMIT_LOGIN: "3",
     RATE_LIMIT_SIGNUP: "2",
@@ -30,7 +32,7 @@ beforeAll(async () => {
 });
 const call = clientFor(gateway, () => env);
 let clients = 0;
-const asClient = () => ({ "x-forwarded-for": `203.0.113.${++clients}` });
+const asClient = () => ({ "cf-connecting-ip": `203.0.113.${++clients}` });
 
 async function token(expiresAt: number | string = "5m") {
   return new SignJWT({ roles: ["customer"] })

@@ -63,5 +63,5 @@ export function useCatalog() {
         order by row, letter limit ${count})`;
   }
 
-  return { ...auth, call, env, adminToken: () => adminToken, airport, airplane, flight, takeSeats };
+  return { ...auth, authCall: auth.call, call, env, adminToken: () => adminToken, airport, airplane, flight, takeSeats };
 }

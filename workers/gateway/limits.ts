@@ -1,32 +1,39 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../../shared/errors";
 import { type RateDecision, RateLimiter } from "../../shared/http/rate-limit";
+import { clientAddress } from "./client-address";
 import type { GatewayConfig } from "./config";
 import type { GatewayEnv } from "./env";
 import type { StrictLimit } from "./routes";
 
 const MINUTE = 60_000;
 
-// Limiters live as long as the process or isolate; rebuilt if the configured limits change.
-let limiters: { key: string; api: RateLimiter; login: RateLimiter; signup: RateLimiter } | undefined;
+interface Limiters {
+  api: RateLimiter;
+  login: RateLimiter;
+  loginClient: RateLimiter;
+  signup: RateLimiter;
+}
 
-function limitersFor(config: GatewayConfig) {
-  const key = `${config.RATE_LIMIT_API}/${config.RATE_LIMIT_LOGIN}/${config.RATE_LIMIT_SIGNUP}`;
-  if (limiters?.key !== key) {
-    limiters = {
-      key,
+// One set per configuration, for the life of the process or isolate (the config object is cached
+// per env by parseConfig, so this is one set per deployment).
+const limiters = new WeakMap<GatewayConfig, Limiters>();
+
+function limitersFor(config: GatewayConfig): Limiters {
+  let set = limiters.get(config);
+  if (!set) {
+    set = {
       api: new RateLimiter(config.RATE_LIMIT_API, MINUTE),
       login: new RateLimiter(config.RATE_LIMIT_LOGIN, MINUTE),
+      loginClient: new RateLimiter(config.RATE_LIMIT_LOGIN_CLIENT, MINUTE),
       signup: new RateLimiter(config.RATE_LIMIT_SIGNUP, MINUTE),
     };
+    limiters.set(config, set);
   }
-  return limiters;
+  return set;
 }
 
-/** The client as Cloudflare (CF-Connecting-IP) or a proxy (X-Forwarded-For) reports it. */
-export function clientOf(c: Context): string {
-  return c.req.header("cf-connecting-ip") ?? c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? "local";
-}
+const clientOf = (c: Context<GatewayEnv>) => clientAddress(c, c.var.config.TRUST_CF_CONNECTING_IP, c.var.config.TRUSTED_PROXIES);
 
 async function emailOf(c: Context): Promise<string> {
   try {
@@ -36,20 +43,6 @@ async function emailOf(c: Context): Promise<string> {
     return "";
   }
 }
-
-/** A Workers rate-limiting binding: it only says yes or no, counted per location across isolates. */
-interface RateLimitBinding {
-  limit(options: { key: string }): Promise<{ success: boolean }>;
-}
-
-async function edgeAllows(c: Context<GatewayEnv>, binding: string, key: string): Promise<boolean> {
-  const limiter = c.env[binding] as RateLimitBinding | undefined;
-  if (!limiter || typeof limiter.limit !== "function") return true;
-  return (await limiter.limit({ key })).success;
-}
-
-/** The binding refused: nothing says when it will allow again, so a refusal waits out its period. */
-const edgeRefusal = (decision: RateDecision): RateDecision => ({ ...decision, allowed: false, remaining: 0, retryAfterSeconds: 60 });
 
 function headers(decision: RateDecision): Record<string, string> {
   return {
@@ -64,6 +57,9 @@ function refuse(decision: RateDecision): never {
     headers: { ...headers(decision), "Retry-After": String(decision.retryAfterSeconds) },
   });
 }
+
+/** The decision with the least room left: what the RateLimit-* headers report. */
+const tightest = (decisions: RateDecision[]) => decisions.reduce((a, b) => (b.remaining < a.remaining ? b : a));
 
 /**
  * The per-client limit of the whole API, with the RateLimit-* headers on every answer (unless a
@@ -80,18 +76,21 @@ export const apiRateLimit: MiddlewareHandler<GatewayEnv> = async (c, next) => {
 
 /**
  * The stricter limits of the routes that name one (`x-rate-limit` in their definition): login per
- * client and email, signup per client. At the edge they are also held by the Workers
- * rate-limiting bindings, when present, across the isolates of a location.
+ * client and email and per client whatever the email (each try costs a bcrypt check), signup per
+ * client. In-process like the API limit: exact per Node process, per isolate on Cloudflare (see
+ * docs/architecture.md).
  */
 export function strictRateLimit(limit: StrictLimit): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const all = limitersFor(c.var.config);
-    const key = limit === "login" ? `login:${clientOf(c)}:${await emailOf(c)}` : `signup:${clientOf(c)}`;
-    let decision = all[limit].take(key);
-    const binding = limit === "login" ? "LOGIN_RATE_LIMITER" : "SIGNUP_RATE_LIMITER";
-    if (decision.allowed && !(await edgeAllows(c, binding, key))) decision = edgeRefusal(decision);
-    if (!decision.allowed) refuse(decision);
+    const client = clientOf(c);
+    const decisions =
+      limit === "login"
+        ? [all.loginClient.take(`login:${client}`), all.login.take(`login:${client}:${await emailOf(c)}`)]
+        : [all.signup.take(`signup:${client}`)];
+    const refused = decisions.find((d) => !d.allowed);
+    if (refused) refuse(refused);
     await next();
-    for (const [name, value] of Object.entries(headers(decision))) c.res.headers.set(name, value);
+    for (const [name, value] of Object.entries(headers(tightest(decisions)))) c.res.headers.set(name, value);
   };
 }

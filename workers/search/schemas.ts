@@ -3,7 +3,7 @@ import { cabinClass, flightStatus } from "../../db/schema/catalog";
 import { PageQuery } from "../../shared/pagination";
 import { Money } from "../../shared/schemas";
 import { MAX_ROWS, MAX_SEATS_PER_ROW } from "../../shared/seats";
-import { isTimeZone } from "../../shared/time";
+import { INSTANT_RANGE, inInstantRange, isTimeZone } from "../../shared/time";
 
 export const IataCode = z
   .string()
@@ -14,7 +14,19 @@ export const IataCode = z
 
 export const Instant = z.iso
   .datetime({ offset: true, error: "must be an ISO 8601 date-time with an offset" })
+  .refine(inInstantRange, { error: `must be ${INSTANT_RANGE}` })
   .openapi({ example: "2026-12-01T09:30:00+05:30" });
+
+/** Longer than any airliner flies: a longer one is a typo, not a flight. */
+const MAX_FLIGHT_HOURS = 48;
+
+/** What is wrong with a flight's arrival given its departure, if anything (creating and changing alike). */
+export function scheduleProblem(departure: string, arrival: string): string | undefined {
+  const minutes = (Date.parse(arrival) - Date.parse(departure)) / 60_000;
+  if (minutes <= 0) return "must be after departureTime";
+  if (minutes > MAX_FLIGHT_HOURS * 60) return `must be at most ${MAX_FLIGHT_HOURS} hours after departureTime`;
+  return undefined;
+}
 
 export const City = z.object({ id: z.uuid(), name: z.string(), country: z.string() }).openapi("City");
 export const NewCity = z.object({
@@ -96,9 +108,8 @@ export const NewFlight = z
   })
   .superRefine((f, ctx) => {
     if (f.from === f.to) ctx.addIssue({ code: "custom", path: ["to"], message: "must differ from from" });
-    if (Date.parse(f.arrivalTime) <= Date.parse(f.departureTime)) {
-      ctx.addIssue({ code: "custom", path: ["arrivalTime"], message: "must be after departureTime" });
-    }
+    const problem = scheduleProblem(f.departureTime, f.arrivalTime);
+    if (problem) ctx.addIssue({ code: "custom", path: ["arrivalTime"], message: problem });
   });
 export type FlightInput = z.output<typeof NewFlight>;
 
@@ -115,7 +126,7 @@ export const FlightChanges = z
 export type FlightChangeInput = z.output<typeof FlightChanges>;
 
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "must be a local time HH:MM" });
-const LocalDate = z.iso.date({ error: "must be a date YYYY-MM-DD" });
+const LocalDate = z.iso.date({ error: "must be a date YYYY-MM-DD" }).refine(inInstantRange, { error: `must be ${INSTANT_RANGE}` });
 /** Seats every result must have free: a party of 1 to 9, as a booking takes. */
 const Passengers = z.coerce.number().int().min(1).max(9).default(1);
 const Sort = (example: string) => z.string().max(100).optional().openapi({ example });

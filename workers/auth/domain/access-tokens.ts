@@ -29,8 +29,9 @@ function keysFor(config: AuthConfig): Keys {
   return keys;
 }
 
-export async function issueAccessToken(config: AuthConfig, user: { id: string; roles: string[] }): Promise<string> {
-  return new SignJWT({ roles: user.roles })
+/** An access token for `user` in `sessionId` (its `sid`, which admin actions check is still live). */
+export async function issueAccessToken(config: AuthConfig, user: { id: string; roles: string[] }, sessionId: string): Promise<string> {
+  return new SignJWT({ roles: user.roles, sid: sessionId })
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALG, kid: config.JWT_PRIVATE_JWK.kid, typ: ACCESS_TOKEN_TYP })
     .setIssuer(config.JWT_ISSUER)
     .setAudience(config.JWT_AUDIENCE)

@@ -1,8 +1,8 @@
 import { and, eq, sql } from "drizzle-orm";
-import { hashPassword } from "#password";
+import { hashPassword, verifyPassword } from "#password";
 import type { Database, Queryable } from "../../../db/client";
 import { isUniqueViolation } from "../../../db/errors";
-import { roles, userRoles, users } from "../../../db/schema";
+import { roles, sessions, userRoles, users } from "../../../db/schema";
 import { AppError, notFound } from "../../../shared/errors";
 
 export interface UserView {
@@ -91,15 +91,27 @@ export async function revokeRole(db: Database, userId: string, role: string): Pr
 }
 
 /**
- * Start-up bootstrap: makes sure ADMIN_EMAIL exists and holds `admin`. An existing account keeps
- * its password; a new one is created with ADMIN_PASSWORD.
+ * Start-up bootstrap: makes sure ADMIN_EMAIL exists, holds `admin`, and signs in with
+ * ADMIN_PASSWORD. Start-up never promotes an account it cannot prove is the operator's: when the
+ * email already belongs to an account with another password (someone signed it up first, or the
+ * operator changed ADMIN_PASSWORD), that account is taken over: its password becomes ADMIN_PASSWORD
+ * and every one of its sessions ends, in the same transaction that grants `admin`.
  */
-export async function ensureAdmin(db: Database, input: NewUser, bcryptCost: number): Promise<UserView> {
+export async function ensureAdmin(db: Database, input: NewUser, bcryptCost: number): Promise<UserView & { tookOver: boolean }> {
   const existing = await findUserByEmail(db, input.email);
   const user = existing ?? (await registerCustomer(db, input, bcryptCost).catch(async (err) => {
     // Another starter created it between our read and insert.
     if (err instanceof AppError && err.code === "EMAIL_TAKEN") return (await findUserByEmail(db, input.email))!;
     throw err;
   }));
-  return grantRole(db, user.id, "admin");
+  const operators = existing === undefined || (await verifyPassword(input.password, existing.passwordHash));
+  if (!operators) {
+    const passwordHash = await hashPassword(input.password, bcryptCost);
+    await db.transaction(async (tx) => {
+      await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+      await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, user.id), sql`${sessions.revokedAt} is null`));
+      await tx.insert(userRoles).values({ userId: user.id, role: "admin" }).onConflictDoNothing();
+    });
+  }
+  return { ...(await grantRole(db, user.id, "admin")), tookOver: !operators };
 }

@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client";
 import { bookings } from "../../../db/schema";
+import { confirmAdmin } from "../../../shared/auth/middleware";
 import type { Principal } from "../../../shared/auth/tokens";
 import { notFound } from "../../../shared/errors";
 import { keyset, type Page, type PageRequest } from "../../../shared/pagination";
@@ -76,5 +77,7 @@ export async function lockBooking(tx: Queryable, id: string, viewer: Principal, 
     .where(mayAct ? eq(bookings.id, id) : and(eq(bookings.id, id), eq(bookings.userId, viewer.userId)))
     .for("update");
   if (!booking) throw notFound("Booking");
+  // Acting on another's booking is an admin action: the admin role is confirmed live.
+  if (booking.userId !== viewer.userId) await confirmAdmin(tx, viewer);
   return booking;
 }

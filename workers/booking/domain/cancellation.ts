@@ -4,6 +4,7 @@ import type { Principal } from "../../../shared/auth/tokens";
 import { AppError } from "../../../shared/errors";
 import { lockBooking } from "./bookings";
 import { recordBookingEvents } from "./events";
+import { lockFlightState } from "./flight-state";
 
 /**
  * Cancels a held or confirmed booking (owner or admin). Its seats are free again in the same
@@ -14,6 +15,14 @@ export function cancelBooking(db: Queryable, actor: Principal, bookingId: string
     const booking = await lockBooking(tx, bookingId, actor, { adminMayAct: true });
     if (booking.status === "cancelled") return { id: bookingId, status: "cancelled" as const };
     if (booking.status === "expired" || (booking.status === "held" && booking.holdExpired)) throw new AppError("INVALID_STATE", "This hold has already expired; there is nothing to cancel.");
+    // Once the flight has left, a booking is used (or forfeited): no cancellation, no refund. A
+    // flight the airline cancelled never departs, so its bookings can still be cancelled.
+    const flight = await lockFlightState(tx, booking.flightId);
+    if (flight.departed && !flight.cancelled) {
+      throw new AppError("INVALID_STATE", "This flight has departed; the booking can no longer be cancelled or refunded.", {
+        details: { reason: "FLIGHT_DEPARTED" },
+      });
+    }
 
     await tx.execute(sql`update seats set booking_id = null, held_until = null where booking_id = ${bookingId}`);
     if (booking.status === "confirmed") {

@@ -5,6 +5,7 @@ import { AppError, notFound, validationFailed } from "../../../shared/errors";
 import { isRightOf, parseSeat, type Seat, seatLabel as label } from "../../../shared/seats";
 import type { BookingView, HoldRequest } from "../schemas";
 import { eventFlightJson, eventUserJson, heldEventInsert } from "./events";
+import { flightClosed, flightStateColumns } from "./flight-state";
 const seatList = (seats: Seat[]) => sql.join(seats.map((s) => sql`(${s.row}::smallint, ${s.letter}::char(1))`), sql`, `);
 
 /**
@@ -12,7 +13,7 @@ const seatList = (seats: Seat[]) => sql.join(seats.map((s) => sql`(${s.row}::sma
  * are locked (in seat order, so two groups cannot deadlock) and any taken one fails the request
  * with SEATS_UNAVAILABLE naming it. Other passengers get free seats locked with SKIP LOCKED, so
  * concurrent buyers of one flight take different seats instead of queueing on the same rows; a
- * group gets seats side by side when a row has room. The flight row itself is never locked.
+ * group gets seats side by side when a row has room. The flight row is only key-share locked.
  */
 export function holdSeats(db: Queryable, userId: string, request: HoldRequest, holdMinutes: number): Promise<BookingView> {
   return inTransaction(db, (tx) => hold(tx, userId, request, holdMinutes));
@@ -20,24 +21,31 @@ export function holdSeats(db: Queryable, userId: string, request: HoldRequest, h
 
 async function hold(tx: Transaction, userId: string, request: HoldRequest, holdMinutes: number): Promise<BookingView> {
   // What the hold's event needs from the flight, its airports and the user is read here, once,
-  // before any seat is locked.
+  // before any seat is locked. FOR KEY SHARE is the lock the booking's foreign key takes on the
+  // flight anyway, taken now: holds never block each other on it, while an airline change (which
+  // locks the flight FOR UPDATE) waits for holds in flight, and a hold waits for a change in flight
+  // and then sees it.
   const [flight] = await tx.execute<{
     id: string;
     price_amount: string;
     currency: string;
-    for_sale: boolean;
+    departure_time: string;
+    cancelled: boolean;
+    departed: boolean;
     event_flight: string;
     event_user: string | null;
   }>(sql`
-    select f.id, f.price_amount, f.currency, f.status <> 'cancelled' and f.departure_time > now() as for_sale,
+    select f.id, f.price_amount, f.currency, f.departure_time, ${flightStateColumns},
       ${eventFlightJson} as event_flight,
       (select ${eventUserJson} from users u where u.id = ${userId}) as event_user
     from flights f
     join airports o on o.code = f.origin
     join airports d on d.code = f.destination
-    where f.id = ${request.flightId}`);
+    where f.id = ${request.flightId}
+    for key share of f`);
   if (!flight) throw notFound("Flight");
-  if (!flight.for_sale) throw new AppError("INVALID_STATE", "This flight is cancelled or has departed; it cannot be booked.");
+  const closed = flightClosed(flight, "it cannot be booked");
+  if (closed) throw closed;
   if (flight.event_user === null) throw new AppError("UNAUTHENTICATED", "This account no longer exists.");
 
   const chosen = request.passengers.flatMap((p) => (p.seat ? [parseSeat(p.seat)] : []));
@@ -55,7 +63,8 @@ async function hold(tx: Transaction, userId: string, request: HoldRequest, holdM
   const [booking] = await tx.execute<{ id: string; hold_expires_at: string; created_at: string; held: string }>(sql`
     with booking as (
       insert into bookings (user_id, flight_id, total_amount, currency, hold_expires_at)
-      values (${userId}, ${flight.id}, ${total}, ${flight.currency}, now() + make_interval(mins => ${holdMinutes}))
+      -- A hold ends at departure at the latest: nobody pays for a flight that has left.
+      values (${userId}, ${flight.id}, ${total}, ${flight.currency}, least(now() + make_interval(mins => ${holdMinutes}), ${flight.departure_time}::timestamptz))
       returning id, hold_expires_at, created_at
     ), held as (
       update seats set booking_id = booking.id, held_until = booking.hold_expires_at

@@ -5,6 +5,7 @@ import { AppError } from "../../../shared/errors";
 import type { Amount } from "../../../shared/schemas";
 import { lockBooking } from "./bookings";
 import { recordBookingEvents } from "./events";
+import { flightClosed, lockFlightState } from "./flight-state";
 import type { PaymentProvider } from "./payment-provider";
 
 /**
@@ -25,6 +26,8 @@ export function confirmPayment(
     if (booking.status === "confirmed") throw new AppError("INVALID_STATE", "This booking is already paid.");
     if (booking.status === "cancelled") throw new AppError("INVALID_STATE", "This booking is cancelled.");
     if (booking.status === "expired") throw new AppError("BOOKING_EXPIRED", "The hold on this booking has expired.");
+    const closed = flightClosed(await lockFlightState(tx, booking.flightId), "it cannot be paid for");
+    if (closed) throw closed;
     if (amount.amount !== booking.totalAmount || amount.currency !== booking.currency) {
       throw new AppError("AMOUNT_MISMATCH", "The amount must equal the booking's total.", {
         details: { expected: { amount: booking.totalAmount, currency: booking.currency } },

@@ -2,11 +2,11 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { seatsAvailable } from "../../../db/availability";
 import type { Database, Queryable } from "../../../db/client";
-import { airplanes, airports, flights, seats } from "../../../db/schema";
+import { airplanes, airports, flights } from "../../../db/schema";
 import { type CabinLayout, SEAT_LETTERS } from "../../../db/schema/catalog";
 import { AppError, notFound, validationFailed } from "../../../shared/errors";
 import { toZonedIso } from "../../../shared/time";
-import type { FlightChangeInput, FlightInput } from "../schemas";
+import { type FlightChangeInput, type FlightInput, scheduleProblem } from "../schemas";
 
 const origin = alias(airports, "origin_airport");
 const destination = alias(airports, "destination_airport");
@@ -125,9 +125,8 @@ export async function changeFlight(db: Database, id: string, changes: FlightChan
     if (!current) throw notFound("Flight");
     const departure = changes.departureTime ?? current.departureTime.toISOString();
     const arrival = changes.arrivalTime ?? current.arrivalTime.toISOString();
-    if (Date.parse(arrival) <= Date.parse(departure)) {
-      throw validationFailed([{ path: "arrivalTime", message: "must be after departureTime" }]);
-    }
+    const problem = scheduleProblem(departure, arrival);
+    if (problem) throw validationFailed([{ path: "arrivalTime", message: problem }]);
     await tx.execute(sql`
       update flights set
         departure_time = ${departure}::timestamptz,
@@ -146,17 +145,19 @@ export async function changeFlight(db: Database, id: string, changes: FlightChan
   });
 }
 
-/** Deletes a flight nobody has booked; one with bookings is cancelled instead (status). */
+/**
+ * Deletes a flight that has never been booked. One with bookings, even cancelled or expired ones
+ * (kept for the record, with their payments and refunds), is cancelled instead (status).
+ */
 export async function deleteFlight(db: Database, id: string): Promise<void> {
   await db.transaction(async (tx) => {
     const [current] = await tx.select({ id: flights.id }).from(flights).where(eq(flights.id, id)).for("update");
     if (!current) throw notFound("Flight");
-    const [booked] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(seats)
-      .where(sql`${seats.flightId} = ${id} and ${seats.bookingId} is not null`);
-    if (booked && booked.n > 0) {
-      throw new AppError("INVALID_STATE", "This flight has bookings; set its status to cancelled instead of deleting it.");
+    const [booked] = await tx.execute<{ any: boolean }>(sql`
+      select exists (select 1 from bookings where flight_id = ${id})
+        or exists (select 1 from seats where flight_id = ${id} and booking_id is not null) as any`);
+    if (booked?.any) {
+      throw new AppError("INVALID_STATE", "This flight has bookings (cancelled ones are kept for the record); set its status to cancelled instead of deleting it.");
     }
     await tx.delete(flights).where(eq(flights.id, id));
   });
