@@ -2,18 +2,112 @@ import type { Context, MiddlewareHandler } from "hono";
 import { etag } from "hono/etag";
 
 /**
- * Lets browsers and an edge cache keep successful GET answers for `seconds` (and serve them stale
- * while revalidating), with an ETag so revalidation is a 304. Look-to-book traffic is mostly
- * repeated searches; availability may lag by at most `seconds`, and booking rechecks it anyway.
+ * Where a worker keeps answers it may serve again: the Workers Cache API (`caches.open`, also in
+ * Deno) where the runtime has one, else a small in-process store (Node). Either way an entry lives
+ * for its answer's max-age and no longer.
+ */
+interface AnswerStore {
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, response: Response, seconds: number): Promise<void>;
+}
+
+/** In-process: a bounded map, oldest entries first out. */
+class MemoryStore implements AnswerStore {
+  private readonly entries = new Map<string, { until: number; status: number; headers: [string, string][]; body: ArrayBuffer }>();
+
+  constructor(
+    private readonly maxEntries = 2_000,
+    private readonly maxBodyBytes = 256 * 1024,
+  ) {}
+
+  async match(key: string) {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.until <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return new Response(entry.body.slice(0), { status: entry.status, headers: entry.headers });
+  }
+
+  async put(key: string, response: Response, seconds: number) {
+    const body = await response.arrayBuffer();
+    if (body.byteLength > this.maxBodyBytes) return;
+    this.entries.delete(key);
+    while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { until: Date.now() + seconds * 1000, status: response.status, headers: [...response.headers], body });
+  }
+}
+
+/** The runtime's Cache API, which honours the stored answer's Cache-Control max-age. */
+class RuntimeStore implements AnswerStore {
+  private cache: Promise<Cache> | undefined;
+
+  constructor(private readonly storage: CacheStorage) {}
+
+  private open() {
+    this.cache ??= this.storage.open("airline-answers");
+    return this.cache;
+  }
+
+  async match(key: string) {
+    return (await (await this.open()).match(key)) ?? undefined;
+  }
+
+  async put(key: string, response: Response) {
+    await (await this.open()).put(key, response);
+  }
+}
+
+let store: AnswerStore | undefined;
+const answerStore = (): AnswerStore =>
+  (store ??= typeof caches === "object" && caches && typeof caches.open === "function" ? new RuntimeStore(caches) : new MemoryStore());
+
+/** `waitUntil` where the runtime gives one (the answer goes out before the store is written). */
+function inBackground(c: Context, work: Promise<void>) {
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    void work; // no execution context: the promise runs on its own
+  }
+  work.catch(() => {}); // a store that fails to write only costs a later miss
+}
+
+const cacheControl = (seconds: number) => (seconds > 0 ? `public, max-age=${seconds}, stale-while-revalidate=${seconds * 3}` : "no-cache");
+
+/**
+ * Lets successful GET answers be kept for `seconds`: by browsers and any HTTP cache in front
+ * (Cache-Control with stale-while-revalidate, and an ETag so revalidation is a 304), and by the
+ * worker itself, which answers a repeated request (same URL: path and query, so different queries
+ * never share an entry) from its store without touching the database (`X-Cache: hit`). These
+ * answers never depend on the caller. Look-to-book traffic is mostly repeated searches;
+ * availability may lag by at most `seconds`, and booking rechecks it.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any worker's context
 export function publicCache(seconds: number | ((c: Context<any>) => number)): MiddlewareHandler[] {
-  const setHeader: MiddlewareHandler = async (c, next) => {
-    await next();
-    const ttl = typeof seconds === "function" ? seconds(c) : seconds;
-    if (c.req.method === "GET" && c.res.status === 200) {
-      c.res.headers.set("Cache-Control", ttl > 0 ? `public, max-age=${ttl}, stale-while-revalidate=${ttl * 3}` : "no-cache");
+  const keep: MiddlewareHandler = async (c, next) => {
+    const s = typeof seconds === "function" ? seconds(c) : seconds;
+    if (c.req.method !== "GET" || s <= 0) {
+      await next();
+      if (c.req.method === "GET" && c.res.status === 200) c.res.headers.set("Cache-Control", cacheControl(s));
+      return;
     }
+    const key = c.req.url;
+    // A client asking for a fresh answer (Cache-Control: no-cache) gets one, which is then kept.
+    const fresh = /no-cache/i.test(c.req.header("cache-control") ?? "");
+    const hit = fresh ? undefined : await answerStore().match(key).catch(() => undefined);
+    if (hit) {
+      const tag = hit.headers.get("ETag");
+      const unchanged = tag !== null && c.req.header("if-none-match")?.split(",").some((t) => t.trim() === tag);
+      c.res = unchanged ? new Response(null, { status: 304, headers: { ETag: tag, "Cache-Control": hit.headers.get("Cache-Control") ?? cacheControl(s) } }) : new Response(hit.body, hit);
+      c.res.headers.set("X-Cache", "hit");
+      return;
+    }
+    await next();
+    if (c.res.status !== 200) return;
+    c.res.headers.set("Cache-Control", cacheControl(s));
+    inBackground(c, answerStore().put(key, c.res.clone(), s));
+    c.res.headers.set("X-Cache", "miss");
   };
-  return [setHeader, etag()];
+  return [keep, etag()];
 }

@@ -154,6 +154,10 @@ describe("gateway + auth under wrangler dev", () => {
     const found = await call("GET", "/api/v1/flights?from=EDA&to=EDB&date=2030-01-02&passengers=2");
     expect(found.body.data.map((f: { id: string }) => f.id)).toEqual([flight.id]);
     expect(found.body.data[0].seatsAvailable).toBe(12);
+    // The same search again is answered from the search worker's Cache API store.
+    const repeated = await call("GET", "/api/v1/flights?from=EDA&to=EDB&date=2030-01-02&passengers=2");
+    expect([found.headers.get("x-cache"), repeated.headers.get("x-cache")]).toEqual(["miss", "hit"]);
+    expect(repeated.text).toBe(found.text);
     const trips = await call("GET", "/api/v1/itineraries?from=EDA&to=EDB&date=2030-01-02");
     expect(trips.body.data).toHaveLength(1);
 

@@ -64,7 +64,7 @@ export function useBooking(options = { holdMinutes: 15 }) {
         (select count(*)::int from seats s where s.flight_id = f.id and s.booking_id is not null and s.held_until is null) as sold,
         (select count(*)::int from seats s where s.flight_id = f.id and (s.booking_id is null or s.held_until <= now())) as free
       from flights f where f.id = ${flightId}`;
-    const api = (await catalog.call("GET", `/api/v1/flights/${flightId}`)).body.data;
+    const api = (await catalog.call("GET", `/api/v1/flights/${flightId}`, { headers: { "cache-control": "no-cache" } })).body.data;
     expect(row!.held + row!.sold + api.seatsAvailable).toBe(row!.capacity);
     expect(api.seatsAvailable).toBe(row!.free);
     const doubles = await sql`
