@@ -65,3 +65,28 @@ export function useCatalog() {
 
   return { ...auth, call, env, adminToken: () => adminToken, airport, airplane, flight, takeSeats };
 }
+
+/**
+ * `useCatalog` with DEL (Asia/Kolkata), LHR (Europe/London) and a 5 × 4 airplane, for the tests of
+ * one flight's routes; `flightInput()` is a valid new flight between them.
+ */
+export function useFlightFixture() {
+  const catalog = useCatalog();
+  let planeId = "";
+  beforeAll(async () => {
+    await catalog.airport("DEL", "Asia/Kolkata");
+    await catalog.airport("LHR", "Europe/London");
+    planeId = (await catalog.airplane([{ cabin: "economy", rows: 5, seatsPerRow: 4 }])).id;
+  });
+  const flightInput = () => ({
+    flightNumber: "ai 111",
+    airplaneId: planeId,
+    from: "DEL",
+    to: "LHR",
+    departureTime: "2030-03-01T02:00:00Z",
+    arrivalTime: "2030-03-01T11:30:00Z",
+    price: { amount: 5499000, currency: "INR" },
+    boardingGate: "12B",
+  });
+  return { ...catalog, planeId: () => planeId, flightInput };
+}
