@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PASSWORD, useAuthWorker } from "../support/auth";
 
-const { call, db, newUser } = useAuthWorker();
+const { call, db, newUser, refresh } = useAuthWorker();
 
-const refresh = (refreshToken: string) => call("POST", "/api/v1/auth/refresh", { body: { refreshToken } });
 const logout = (refreshToken: string) => call("POST", "/api/v1/auth/logout", { body: { refreshToken } });
 
 describe("happy", () => {

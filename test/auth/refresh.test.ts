@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useAuthWorker } from "../support/auth";
 
-const { call, db, newUser } = useAuthWorker();
-
-const refresh = (refreshToken: string) => call("POST", "/api/v1/auth/refresh", { body: { refreshToken } });
+const { db, newUser, refresh } = useAuthWorker();
 
 describe("happy", () => {
   it("rotates: a refresh gives a new pair and the new refresh token works", async () => {

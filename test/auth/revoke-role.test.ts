@@ -2,14 +2,11 @@ import { describe, expect, it } from "vitest";
 import { useAuthWorker } from "../support/auth";
 import { expectAdminOnly } from "../support/security";
 
-const { call, db, newUser, newAdmin, refusedCallers } = useAuthWorker();
+const { call, db, newUser, newAdmin, rolesInDb, refusedCallers } = useAuthWorker();
 
 const grant = (id: string, role: string, token?: string) => call("PUT", `/api/v1/auth/users/${id}/roles/${role}`, { token });
 const revoke = (id: string, role: string, token?: string) =>
   call("DELETE", `/api/v1/auth/users/${id}/roles/${role}`, { token });
-
-const rolesInDb = async (id: string) =>
-  (await db.sql()`select role from user_roles where user_id = ${id} order by role`).map((r) => r.role);
 
 describe("happy", () => {
   it("an admin revokes a role", async () => {

@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { useCatalog } from "../support/catalog";
+import { THREE_CABINS, useCatalog } from "../support/catalog";
 import { expectAdminOnly } from "../support/security";
 
 const { call, adminToken, airplane, refusedCallers, db } = useCatalog();
 
 describe("happy", () => {
   it("capacity follows from the cabins, listed front to back", async () => {
-    const plane = await airplane([
-      { cabin: "economy", rows: 3, seatsPerRow: 6 },
-      { cabin: "first", rows: 1, seatsPerRow: 2 },
-      { cabin: "business", rows: 2, seatsPerRow: 4 },
-    ]);
+    const plane = await airplane(THREE_CABINS);
     expect(plane.capacity).toBe(3 * 6 + 2 + 2 * 4);
     expect(plane.cabins.map((c: { cabin: string }) => c.cabin)).toEqual(["first", "business", "economy"]);
   });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { useFlightFixture } from "../support/catalog";
+import { THREE_CABINS, useFlightFixture } from "../support/catalog";
 
 // Public, like every search read: there is nothing to refuse.
 const { call, airport, airplane, flight, takeSeats, flightInput } = useFlightFixture();
@@ -13,11 +13,7 @@ beforeAll(async () => {
 
 describe("happy", () => {
   it("a flight gets one seat per place, cabins front to back, rows continuous", async () => {
-    const plane = await airplane([
-      { cabin: "economy", rows: 3, seatsPerRow: 6 },
-      { cabin: "first", rows: 1, seatsPerRow: 2 },
-      { cabin: "business", rows: 2, seatsPerRow: 4 },
-    ]);
+    const plane = await airplane(THREE_CABINS);
     const f = await flight({
       airplaneId: plane.id,
       from: "SGA",

@@ -50,6 +50,12 @@ export function useAuthWorker() {
     return { user, ...(await logIn(user.email)) };
   }
 
+  const refresh = (refreshToken: string) => call("POST", "/api/v1/auth/refresh", { body: { refreshToken } });
+
+  /** A user's roles as stored, in order. */
+  const rolesInDb = async (userId: string) =>
+    (await db.sql()`select role from user_roles where user_id = ${userId} order by role`).map((r) => r.role);
+
   /** A new customer's token, and an expired and a forged one of theirs, for a route's security cases. */
   async function refusedCallers(): Promise<RefusedCallers> {
     const { user, accessToken } = await newUser();
@@ -61,5 +67,5 @@ export function useAuthWorker() {
     };
   }
 
-  return { db, env, call, signUp, logIn, newUser, newAdmin, refusedCallers };
+  return { db, env, call, signUp, logIn, newUser, newAdmin, refresh, rolesInDb, refusedCallers };
 }

@@ -15,6 +15,13 @@ export interface FlightInput {
   boardingGate?: string;
 }
 
+/** Three cabins given out of order (economy 3 × 6, first 1 × 2, business 2 × 4): 28 seats. */
+export const THREE_CABINS = [
+  { cabin: "economy", rows: 3, seatsPerRow: 6 },
+  { cabin: "first", rows: 1, seatsPerRow: 2 },
+  { cabin: "business", rows: 2, seatsPerRow: 4 },
+];
+
 /**
  * The search worker beside the auth worker (which issues the admin's token), over one database.
  * Fixtures go through the public API, as an admin would create them.
