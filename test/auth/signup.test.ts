@@ -5,7 +5,7 @@ const { call, db } = useAuthWorker();
 
 const signup = (body: unknown, headers?: Record<string, string>) => call("POST", "/api/v1/auth/signup", { body, headers });
 
-describe("POST /api/v1/auth/signup", () => {
+describe("happy", () => {
   it("creates a customer, stores a bcrypt hash and a lower-cased email", async () => {
     const res = await signup({ email: "  Asha.Rao@Example.COM ", password: PASSWORD, name: "Asha Rao" });
 
@@ -19,6 +19,13 @@ describe("POST /api/v1/auth/signup", () => {
     expect(roles.map((r) => r.role)).toEqual(["customer"]);
   });
 
+  it("accepts a password of exactly 72 bytes", async () => {
+    const res = await signup({ email: "exact@example.com", password: "a".repeat(72), name: "Exact" });
+    expect(res.status).toBe(201);
+  });
+});
+
+describe("errors", () => {
   it("refuses the same email in another case with 409 EMAIL_TAKEN and keeps the first account", async () => {
     const first = await signup({ email: "dup@example.com", password: PASSWORD, name: "First" });
     const second = await signup({ email: "DUP@Example.com", password: "another password", name: "Second" });
@@ -28,29 +35,6 @@ describe("POST /api/v1/auth/signup", () => {
     expect(second.body.error.code).toBe("EMAIL_TAKEN");
     const rows = await db.sql()`select name from users where email = 'dup@example.com'`;
     expect(rows.map((r) => r.name)).toEqual(["First"]);
-  });
-
-  it("two signups with one email at once: exactly one account", async () => {
-    const results = await Promise.all(
-      Array.from({ length: 8 }, () => signup({ email: "race@example.com", password: PASSWORD, name: "Racer" })),
-    );
-    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
-    const [count] = await db.sql()`select count(*)::int as n from users where email = 'race@example.com'`;
-    expect(count?.n).toBe(1);
-  });
-
-  it("refuses a password over 72 UTF-8 bytes even when it is under 72 characters", async () => {
-    const password = "é".repeat(37); // 37 characters, 74 bytes
-    const res = await signup({ email: "long@example.com", password, name: "Long" });
-
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe("VALIDATION_FAILED");
-    expect(res.body.error.details).toEqual([{ path: "password", message: expect.stringMatching(/72 bytes/) }]);
-  });
-
-  it("accepts a password of exactly 72 bytes", async () => {
-    const res = await signup({ email: "exact@example.com", password: "a".repeat(72), name: "Exact" });
-    expect(res.status).toBe(201);
   });
 
   it("names every invalid field", async () => {
@@ -79,5 +63,33 @@ describe("POST /api/v1/auth/signup", () => {
     const array = await signup([]);
     expect([empty.status, array.status]).toEqual([400, 400]);
     expect([empty.body.error.code, array.body.error.code]).toEqual(["VALIDATION_FAILED", "VALIDATION_FAILED"]);
+  });
+});
+
+describe("security", () => {
+  it("refuses a password over 72 UTF-8 bytes even when it is under 72 characters (bcrypt would ignore the rest)", async () => {
+    const password = "é".repeat(37); // 37 characters, 74 bytes
+    const res = await signup({ email: "long@example.com", password, name: "Long" });
+
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("VALIDATION_FAILED");
+    expect(res.body.error.details).toEqual([{ path: "password", message: expect.stringMatching(/72 bytes/) }]);
+  });
+
+  it("eight signups with one email at once: exactly one account", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => signup({ email: "race@example.com", password: PASSWORD, name: "Racer" })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    const [count] = await db.sql()`select count(*)::int as n from users where email = 'race@example.com'`;
+    expect(count?.n).toBe(1);
+  });
+
+  it("a signup cannot choose its roles: it is a customer whatever the body says", async () => {
+    const res = await signup({ email: "climber@example.com", password: PASSWORD, name: "Climber", roles: ["admin"] });
+    expect(res.status).toBe(201);
+    expect(res.body.data.roles).toEqual(["customer"]);
+    const roles = await db.sql()`select role from user_roles where user_id = ${res.body.data.id}`;
+    expect(roles.map((r) => r.role)).toEqual(["customer"]);
   });
 });

@@ -28,8 +28,11 @@ describe("the notifier dies", () => {
       const [row] = await db.sql()`select provider_message_id from notifier_sent_emails where event_id = ${eventId}`;
       expect(row?.provider_message_id).toBe(accepted.id);
     }, WAIT);
-    // Sent again with the same Idempotency-Key, which Resend answered with the first email.
-    expect(requestsFor(eventId).map((r) => r.headers["idempotency-key"])).toEqual([eventId, eventId]);
+    // Sent again with the same Idempotency-Key (more than once if a slow machine made a send time
+    // out), which Resend answered with the first email.
+    const keys = requestsFor(eventId).map((r) => r.headers["idempotency-key"]);
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(keys)).toEqual(new Set([eventId]));
     expect(emailsFor(eventId)).toHaveLength(1);
     await second.stop();
   });

@@ -61,12 +61,15 @@ describe("from booking to email", () => {
     await vi.waitFor(() => expect(emailsFor(heldId)).toHaveLength(1), WAIT);
     expect(emailsFor(heldId)[0]!.subject).toMatch(/^Seats held on NT 101 NTD → NTL: pay by /);
 
-    const sent = await db.sql()`select event_id, event_type, recipient, provider, provider_message_id from notifier_sent_emails
-      where booking_id = ${booking.id} order by event_type`;
-    expect(sent).toEqual([
-      { event_id: confirmedId, event_type: "bookings.confirmed", recipient: user.email, provider: "resend", provider_message_id: email!.id },
-      { event_id: heldId, event_type: "bookings.held", recipient: user.email, provider: "resend", provider_message_id: emailsFor(heldId)[0]!.id },
-    ]);
+    // The notifier records a send once Resend has answered: a moment after the stub has the email.
+    await vi.waitFor(async () => {
+      const sent = await db.sql()`select event_id, event_type, recipient, provider, provider_message_id from notifier_sent_emails
+        where booking_id = ${booking.id} order by event_type`;
+      expect(sent).toEqual([
+        { event_id: confirmedId, event_type: "bookings.confirmed", recipient: user.email, provider: "resend", provider_message_id: email!.id },
+        { event_id: heldId, event_type: "bookings.held", recipient: user.email, provider: "resend", provider_message_id: emailsFor(heldId)[0]!.id },
+      ]);
+    }, WAIT);
     const [outbox] = await db.sql()`select count(*)::int as n from outbox_events where published_at is null`;
     expect(outbox!.n).toBe(0);
   });
@@ -118,8 +121,10 @@ describe("when Resend fails", () => {
     await vi.waitFor(() => expect(emailsFor(eventId)).toHaveLength(1), WAIT);
     expect(requestsFor(eventId).map((r) => r.status)).toEqual([429, 500, 200]);
     expect(notifier.metrics.retried - retried).toBe(2);
-    const [sent] = await db.sql()`select count(*)::int as n from notifier_sent_emails where event_id = ${eventId}`;
-    expect(sent!.n).toBe(1);
+    await vi.waitFor(async () => {
+      const [sent] = await db.sql()`select count(*)::int as n from notifier_sent_emails where event_id = ${eventId}`;
+      expect(sent!.n).toBe(1);
+    }, WAIT);
   });
 
   it("422 on every delivery ends in notifier_dead_letters with the last error, and no email", async () => {

@@ -3,6 +3,8 @@ import { generateSigningKey } from "../../scripts/lib/keys";
 import auth from "../../workers/auth/index";
 import { clientFor } from "./client";
 import { useTestDatabase } from "./database";
+import type { RefusedCallers } from "./security";
+import { nowSeconds, signAccessToken, validClaims, withEditedClaims } from "./tokens";
 
 export const PASSWORD = "correct horse battery";
 
@@ -48,5 +50,22 @@ export function useAuthWorker() {
     return { user, ...(await logIn(user.email)) };
   }
 
-  return { db, env, call, signUp, logIn, newUser, newAdmin };
+  const refresh = (refreshToken: string) => call("POST", "/api/v1/auth/refresh", { body: { refreshToken } });
+
+  /** A user's roles as stored, in order. */
+  const rolesInDb = async (userId: string) =>
+    (await db.sql()`select role from user_roles where user_id = ${userId} order by role`).map((r) => r.role);
+
+  /** A new customer's token, and an expired and a forged one of theirs, for a route's security cases. */
+  async function refusedCallers(): Promise<RefusedCallers> {
+    const { user, accessToken } = await newUser();
+    const expiredClaims = { ...validClaims(user.id), iat: nowSeconds() - 3600, exp: nowSeconds() - 60 };
+    return {
+      customer: accessToken,
+      expired: await signAccessToken(env.JWT_PRIVATE_JWK!, expiredClaims),
+      forged: withEditedClaims(accessToken, { roles: ["admin", "customer"] }),
+    };
+  }
+
+  return { db, env, call, signUp, logIn, newUser, newAdmin, refresh, rolesInDb, refusedCallers };
 }

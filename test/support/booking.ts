@@ -46,6 +46,24 @@ export function useBooking(options = { holdMinutes: 15 }) {
   const pay = (token: string, bookingId: string, amount: number, headers?: Record<string, string>) =>
     call("POST", `/api/v1/bookings/${bookingId}/payments`, { token, body: { amount: { amount, currency: "INR" } }, headers });
 
+  /** A new customer's hold of `passengers` seats on a new flight of `flightSeats` (rows × seats a row). */
+  async function newBooking(passengers = 1, flightSeats: [number, number] = [1, 2]) {
+    const owner = await catalog.newUser();
+    const flight = await newFlight(...flightSeats);
+    const res = await hold(owner.accessToken, flight.id, Array.from({ length: passengers }, (_, i) => ({ name: `Passenger ${i + 1}` })));
+    if (res.status !== 201) throw new Error(`hold failed: ${res.status} ${res.text}`);
+    return { owner, flight, booking: res.body.data };
+  }
+
+  /** What paying or cancelling a booking changes: its row, its seats, its payments and refunds. */
+  const bookingState = (bookingId: string) => catalog.db.sql()`
+    select b.status, b.hold_expires_at,
+      (select json_agg(s.row || s.letter || ':' || coalesce(s.held_until::text, 'sold') order by s.row, s.letter)
+         from seats s where s.booking_id = b.id) as seats,
+      (select count(*)::int from payments p where p.booking_id = b.id) as payments,
+      (select count(*)::int from refunds r where r.booking_id = b.id) as refunds
+    from bookings b where b.id = ${bookingId}`;
+
   /** Lets a booking's hold run out now (as if HOLD_MINUTES had passed). */
   async function expireHold(bookingId: string) {
     await catalog.db.sql()`update bookings set hold_expires_at = now() - interval '1 second' where id = ${bookingId}`;
@@ -81,5 +99,5 @@ export function useBooking(options = { holdMinutes: 15 }) {
     return row!;
   }
 
-  return { ...catalog, bookingEnv: env, bookingCall: call, newFlight, hold, pay, expireHold, checkInvariants };
+  return { ...catalog, bookingEnv: env, bookingCall: call, newFlight, hold, pay, newBooking, bookingState, expireHold, checkInvariants };
 }

@@ -15,6 +15,13 @@ export interface FlightInput {
   boardingGate?: string;
 }
 
+/** Three cabins given out of order (economy 3 × 6, first 1 × 2, business 2 × 4): 28 seats. */
+export const THREE_CABINS = [
+  { cabin: "economy", rows: 3, seatsPerRow: 6 },
+  { cabin: "first", rows: 1, seatsPerRow: 2 },
+  { cabin: "business", rows: 2, seatsPerRow: 4 },
+];
+
 /**
  * The search worker beside the auth worker (which issues the admin's token), over one database.
  * Fixtures go through the public API, as an admin would create them.
@@ -64,4 +71,29 @@ export function useCatalog() {
   }
 
   return { ...auth, authCall: auth.call, call, env, adminToken: () => adminToken, airport, airplane, flight, takeSeats };
+}
+
+/**
+ * `useCatalog` with DEL (Asia/Kolkata), LHR (Europe/London) and a 5 × 4 airplane, for the tests of
+ * one flight's routes; `flightInput()` is a valid new flight between them.
+ */
+export function useFlightFixture() {
+  const catalog = useCatalog();
+  let planeId = "";
+  beforeAll(async () => {
+    await catalog.airport("DEL", "Asia/Kolkata");
+    await catalog.airport("LHR", "Europe/London");
+    planeId = (await catalog.airplane([{ cabin: "economy", rows: 5, seatsPerRow: 4 }])).id;
+  });
+  const flightInput = () => ({
+    flightNumber: "ai 111",
+    airplaneId: planeId,
+    from: "DEL",
+    to: "LHR",
+    departureTime: "2030-03-01T02:00:00Z",
+    arrivalTime: "2030-03-01T11:30:00Z",
+    price: { amount: 5499000, currency: "INR" },
+    boardingGate: "12B",
+  });
+  return { ...catalog, planeId: () => planeId, flightInput };
 }

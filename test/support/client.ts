@@ -21,6 +21,19 @@ export function clientFor(worker: WorkerModule, env: () => Record<string, unknow
     parse(await worker.fetch(new Request(`http://worker.test${path}`, requestInit(method, options)), env(), ctx));
 }
 
+/** Every item of a list, walked page by page (`limit` a page) along `page.next`. */
+export async function walkPages(call: ReturnType<typeof clientFor>, path: string, limit: number, token?: string) {
+  const items: any[] = [];
+  let next: string | null = null;
+  do {
+    const res = await call("GET", `${path}${path.includes("?") ? "&" : "?"}limit=${limit}${next ? `&cursor=${next}` : ""}`, { token });
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.text}`);
+    items.push(...res.body.data);
+    next = res.body.page.next;
+  } while (next);
+  return items;
+}
+
 /** Calls a real HTTP server. */
 export function httpClient(baseUrl: () => string) {
   return async (method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> =>

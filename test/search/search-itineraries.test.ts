@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { useCatalog } from "../support/catalog";
 
+// Public, like every search read: there is nothing to refuse.
 const { call, airport, airplane, flight, takeSeats } = useCatalog();
 
 const ids: Record<string, string> = {};
@@ -31,7 +32,7 @@ const itineraries = async (query: string) => {
 const names = (body: { data: { legs: { id: string }[] }[] }) =>
   body.data.map((it) => it.legs.map((leg) => Object.keys(ids).find((k) => ids[k] === leg.id)).join("+"));
 
-describe("GET /api/v1/itineraries", () => {
+describe("happy", () => {
   it("offers direct flights and connections of 45 minutes to 12 hours, overnight too, in one currency", async () => {
     expect(names(await itineraries("sort=price"))).toEqual(["evening+overnight", "morning+after12h", "morning+after45m", "direct"]);
   });
@@ -83,7 +84,9 @@ describe("GET /api/v1/itineraries", () => {
     } while (next);
     expect(walked).toEqual(all);
   });
+});
 
+describe("errors", () => {
   it("requires from, to and date, and a maxStops of 0 or 1", async () => {
     const missing = await call("GET", "/api/v1/itineraries?from=AAX");
     expect(missing.status).toBe(400);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { useBooking } from "../support/booking";
+import { expectSignInRequired } from "../support/security";
 
-const { newUser, newFlight, hold, pay, db, bookingCall: call, checkInvariants } = useBooking();
+// Payments racing each other, the hold's expiry or a cancel, and paying an expired hold: concurrency.test.ts.
+const { newUser, newFlight, hold, pay, newBooking, bookingState, db, bookingCall: call, checkInvariants, refusedCallers } = useBooking();
 
-describe("POST /api/v1/bookings/:id/payments", () => {
+describe("happy", () => {
   it("confirms a held booking: one payment row, seats sold, bookings.confirmed recorded", async () => {
     const { accessToken } = await newUser();
     const flight = await newFlight(2, 2, 3000_00);
@@ -22,7 +24,9 @@ describe("POST /api/v1/bookings/:id/payments", () => {
     expect(read.body.data).toMatchObject({ status: "confirmed", paymentId: res.body.data.paymentId });
     await checkInvariants(flight.id);
   });
+});
 
+describe("errors", () => {
   it("refuses another amount or currency with 422 AMOUNT_MISMATCH and keeps the hold", async () => {
     const { accessToken } = await newUser();
     const flight = await newFlight(2, 2, 3000_00);
@@ -55,51 +59,22 @@ describe("POST /api/v1/bookings/:id/payments", () => {
   });
 });
 
-describe("Idempotency-Key", () => {
-  it("the same key and body replay the first answer; another body is 409 IDEMPOTENCY_CONFLICT", async () => {
-    const { accessToken } = await newUser();
-    const flight = await newFlight(2, 2);
-    const body = [{ name: "A", seat: "1A" }];
-    const first = await hold(accessToken, flight.id, body, { "idempotency-key": "hold-1" });
-    const second = await hold(accessToken, flight.id, body, { "idempotency-key": "hold-1" });
-    expect(first.status).toBe(201);
-    expect(second.status).toBe(201);
-    expect(second.text).toBe(first.text);
-    expect(second.headers.get("idempotent-replayed")).toBe("true");
-    const [count] = await db.sql()`select count(*)::int as n from bookings where flight_id = ${flight.id}`;
-    expect(count?.n).toBe(1);
-
-    const other = await hold(accessToken, flight.id, [{ name: "B", seat: "1B" }], { "idempotency-key": "hold-1" });
-    expect(other.status).toBe(409);
-    expect(other.body.error.code).toBe("IDEMPOTENCY_CONFLICT");
+describe("security", () => {
+  it("another user's booking is 404, and it stays unpaid", async () => {
+    const { booking } = await newBooking();
+    const stranger = await newUser();
+    const before = await bookingState(booking.id);
+    const res = await pay(stranger.accessToken, booking.id, booking.totalAmount.amount);
+    expect([res.status, res.body.error.code]).toEqual([404, "NOT_FOUND"]);
+    expect(await bookingState(booking.id)).toEqual(before);
   });
 
-  it("is per user: another user's same key is their own", async () => {
-    const a = await newUser();
-    const b = await newUser();
-    const flight = await newFlight(2, 2);
-    const first = await hold(a.accessToken, flight.id, [{ name: "A" }], { "idempotency-key": "shared" });
-    const second = await hold(b.accessToken, flight.id, [{ name: "A" }], { "idempotency-key": "shared" });
-    expect([first.status, second.status]).toEqual([201, 201]);
-    expect(second.body.data.id).not.toBe(first.body.data.id);
-  });
-
-  it("a failed request stores nothing: a retry with the same key runs again", async () => {
-    const { accessToken } = await newUser();
-    const flight = await newFlight(1, 1);
-    const blocker = await newUser();
-    const blocking = (await hold(blocker.accessToken, flight.id, [{ name: "X", seat: "1A" }])).body.data;
-    const refused = await hold(accessToken, flight.id, [{ name: "A", seat: "1A" }], { "idempotency-key": "retry-me" });
-    expect(refused.status).toBe(409);
-    await call("POST", `/api/v1/bookings/${blocking.id}/cancel`, { token: blocker.accessToken });
-    const retried = await hold(accessToken, flight.id, [{ name: "A", seat: "1A" }], { "idempotency-key": "retry-me" });
-    expect(retried.status).toBe(201);
-  });
-
-  it("refuses an unusable key", async () => {
-    const { accessToken } = await newUser();
-    const flight = await newFlight(1, 1);
-    const res = await hold(accessToken, flight.id, [{ name: "A" }], { "idempotency-key": "x".repeat(300) });
-    expect(res.status).toBe(400);
+  it("without a token, or with an expired or forged one, is 401, and nothing is paid", async () => {
+    const { booking } = await newBooking();
+    await expectSignInRequired(
+      (token) => call("POST", `/api/v1/bookings/${booking.id}/payments`, { token, body: { amount: booking.totalAmount } }),
+      await refusedCallers(),
+      () => bookingState(booking.id),
+    );
   });
 });
