@@ -13,7 +13,9 @@ export type Queryable = Database | Transaction;
  * drizzle hands every statement to postgres.js `unsafe(…, { prepare: false })`, so PostgreSQL
  * parses and plans each one every time. Our statements are a fixed set with parameters: preparing
  * them (postgres.js keeps them per connection) cuts the database's work per booking noticeably.
- * Transactions get a client of their own from `begin`, so that is wrapped too.
+ * Transactions get a client of their own from `begin`, so that is wrapped too. In workerd the
+ * connection's own `prepare: false` (db/pool-workerd.ts) overrides this: there the connection lives
+ * for one request, and preparing would cost as many round trips and break transaction pooling.
  */
 function preparingStatements<T extends postgres.Sql | postgres.TransactionSql>(sql: T): T {
   return new Proxy(sql, {

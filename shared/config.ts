@@ -81,3 +81,31 @@ export const env = {
       return result.data;
     }),
 };
+
+/**
+ * Where a worker's PostgreSQL is. A Hyperdrive binding (`HYPERDRIVE`, deployed and under
+ * `wrangler dev`) wins over `DATABASE_URL`; on Node, where there are no bindings, DATABASE_URL is it.
+ */
+export const databaseConfig = {
+  DATABASE_URL: env.url().optional(),
+  HYPERDRIVE: z.object({ connectionString: z.string().min(1) }).optional(),
+};
+
+export interface DatabaseSource {
+  DATABASE_URL?: string;
+  HYPERDRIVE?: { connectionString: string };
+}
+
+/** Refinement for a schema using databaseConfig: one of the two must be there. */
+export function requireDatabase(config: DatabaseSource, ctx: z.RefinementCtx) {
+  if (!config.DATABASE_URL && !config.HYPERDRIVE) {
+    ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "(or a HYPERDRIVE binding) is required" });
+  }
+}
+
+/** The connection string to use: the Hyperdrive binding's when there is one, else DATABASE_URL. */
+export function databaseUrl(config: DatabaseSource): string {
+  const url = config.HYPERDRIVE?.connectionString ?? config.DATABASE_URL;
+  if (!url) throw new ConfigError("Invalid configuration: DATABASE_URL (or a HYPERDRIVE binding) is required");
+  return url;
+}

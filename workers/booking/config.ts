@@ -1,10 +1,10 @@
 import * as z from "zod";
 import { requireKeySource, tokenVerificationConfig } from "../../shared/auth/config";
-import { env } from "../../shared/config";
+import { databaseConfig, env, requireDatabase } from "../../shared/config";
 
 export const BookingConfigSchema = z
   .object({
-    DATABASE_URL: env.url(),
+    ...databaseConfig,
     ...tokenVerificationConfig,
     /** How long a hold keeps its seats before they are free again. */
     HOLD_MINUTES: env.int(1, 24 * 60, 15),
@@ -13,6 +13,7 @@ export const BookingConfigSchema = z
     /** Bookings the Cron Trigger expires per transaction. */
     EXPIRY_BATCH_SIZE: env.int(1, 10_000, 500),
   })
-  .superRefine(requireKeySource);
+  .superRefine(requireKeySource)
+  .superRefine(requireDatabase);
 
 export type BookingConfig = z.output<typeof BookingConfigSchema>;

@@ -1,6 +1,6 @@
 // The booking worker: seat holds, payments, cancellation, and the Cron Trigger's housekeeping.
 import { createDatabase } from "../../db/client";
-import { parseConfig } from "../../shared/config";
+import { databaseUrl, parseConfig } from "../../shared/config";
 import { describeError, log } from "../../shared/http/log";
 import type { WorkerModule } from "../../shared/worker";
 import { createBookingApp } from "./app";
@@ -12,7 +12,7 @@ const app = createBookingApp();
 /** One Cron Trigger run: expire stale holds, then queue reminders. Exported for tests and the Node host. */
 export async function runHousekeeping(env: Record<string, unknown>) {
   const config = parseConfig(BookingConfigSchema, env);
-  const db = createDatabase(config.DATABASE_URL);
+  const db = createDatabase(databaseUrl(config));
   const expired = await expireStaleHolds(db, config.EXPIRY_BATCH_SIZE);
   const reminders = await scheduleReminders(db, config.REMINDER_HOURS, config.EXPIRY_BATCH_SIZE);
   log("info", "housekeeping", { worker: "booking", expired, reminders });
