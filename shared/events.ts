@@ -1,16 +1,39 @@
 import * as z from "zod";
-import { bookingStatus } from "../db/schema/booking";
+import { bookingStatus, flightChangeKind } from "../db/schema/booking";
 
 /**
  * The booking events of API.md (Events): published on the JetStream stream BOOKINGS with subject
  * `bookings.<type>`, one email each. The contract between the booking worker, which writes them
  * (workers/booking/domain/events.ts), and the notifier, which reads them.
  */
-export const BOOKING_EVENT_TYPES = ["held", "confirmed", "cancelled", "expired", "reminder"] as const;
+export const BOOKING_EVENT_TYPES = [
+  "held",
+  "confirmed",
+  "cancelled",
+  "expired",
+  "reminder",
+  // The airline changed the booking's flight (workers/booking/domain/flight-changes.ts).
+  "schedule_changed",
+  "delayed",
+  "gate_changed",
+  "flight_cancelled",
+] as const;
 export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
 
 export const eventSubject = (type: BookingEventType) => `bookings.${type}` as const;
 export type BookingEventSubject = ReturnType<typeof eventSubject>;
+
+/** A change of a flight's schedule, status or gate, as events (and the API) describe it. */
+export const FlightChangeSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(flightChangeKind.enumValues),
+  /** The changed fields (departureTime, arrivalTime, status, boardingGate), as they were and are. */
+  before: z.record(z.string(), z.unknown()),
+  after: z.record(z.string(), z.unknown()),
+  /** Departure moved by more than SCHEDULE_CHANGE_MINUTES: the customer may accept or cancel. */
+  significant: z.boolean(),
+});
+export type FlightChange = z.infer<typeof FlightChangeSchema>;
 
 export const BookingEventSchema = z.object({
   id: z.uuid(),
@@ -34,6 +57,10 @@ export const BookingEventSchema = z.object({
     holdExpiresAt: z.string(),
   }),
   user: z.object({ email: z.string(), name: z.string() }),
+  /** The booking's refund, once it has one. */
+  refund: z.object({ amount: z.number().int(), currency: z.string() }).nullable().optional(),
+  /** For the airline's changes: what changed. */
+  change: FlightChangeSchema.optional(),
 });
 
 export type BookingEvent = z.infer<typeof BookingEventSchema>;

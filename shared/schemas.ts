@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { flightStatus } from "../db/schema/catalog";
+import { INSTANT_RANGE, inInstantRange } from "./time";
 
 /** Wire shapes more than one worker speaks (API.md, Conventions). */
 
@@ -17,3 +19,40 @@ export const IdParam = z.object({ id: z.uuid({ error: "must be a UUID" }) });
 
 /** An amount of money as the API carries it: integer minor units and an ISO currency. */
 export type Amount = z.output<typeof Money>;
+
+export const Instant = z.iso
+  .datetime({ offset: true, error: "must be an ISO 8601 date-time with an offset" })
+  .refine(inInstantRange, { error: `must be ${INSTANT_RANGE}` })
+  .openapi({ example: "2026-12-01T09:30:00+05:30" });
+
+/** Longer than any airliner flies: a longer one is a typo, not a flight. */
+const MAX_FLIGHT_HOURS = 48;
+
+/** What is wrong with a flight's arrival given its departure, if anything (creating and changing alike). */
+export function scheduleProblem(departure: string, arrival: string): string | undefined {
+  const minutes = (Date.parse(arrival) - Date.parse(departure)) / 60_000;
+  if (minutes <= 0) return "must be after departureTime";
+  if (minutes > MAX_FLIGHT_HOURS * 60) return `must be at most ${MAX_FLIGHT_HOURS} hours after departureTime`;
+  return undefined;
+}
+
+export const FlightStatus = z.enum(flightStatus.enumValues);
+
+export const Flight = z
+  .object({
+    id: z.uuid(),
+    flightNumber: z.string(),
+    airplaneId: z.uuid(),
+    from: z.string(),
+    to: z.string(),
+    departureTime: z.string().openapi({ description: "In the departure airport's local time, with offset" }),
+    arrivalTime: z.string().openapi({ description: "In the arrival airport's local time, with offset" }),
+    durationMinutes: z.number().int(),
+    price: Money,
+    seatsAvailable: z.number().int(),
+    capacity: z.number().int(),
+    boardingGate: z.string().nullable(),
+    status: FlightStatus,
+  })
+  .openapi("Flight");
+

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   char,
   index,
   integer,
@@ -86,18 +87,23 @@ export const payments = pgTable(
   (t) => [uniqueIndex("payments_booking_key").on(t.bookingId)],
 );
 
-export const refunds = pgTable("refunds", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  bookingId: uuid("booking_id")
-    .notNull()
-    .references(() => bookings.id),
-  paymentId: uuid("payment_id")
-    .notNull()
-    .references(() => payments.id),
-  amount: bigint("amount", { mode: "number" }).notNull(),
-  currency: char("currency", { length: 3 }).notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-});
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    bookingId: uuid("booking_id")
+      .notNull()
+      .references(() => bookings.id),
+    paymentId: uuid("payment_id")
+      .notNull()
+      .references(() => payments.id),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  // Events name a cancelled booking's refund; and one payment is refunded once.
+  (t) => [index("refunds_booking_idx").on(t.bookingId), uniqueIndex("refunds_payment_key").on(t.paymentId)],
+);
 
 /** Idempotency-Key records: per user and request path, the request's hash and the first answer. */
 export const idempotencyKeys = pgTable(
@@ -126,4 +132,56 @@ export const outboxEvents = pgTable(
     publishedAt: timestamp("published_at", { withTimezone: true }),
   },
   (t) => [index("outbox_unpublished_idx").on(t.occurredAt).where(sql`${t.publishedAt} is null`)],
+);
+
+/** What an airline-initiated change did to a flight (issue: schedule changes, cancellations). */
+export const flightChangeKind = pgEnum("flight_change_kind", ["schedule_changed", "delayed", "cancelled", "gate_changed"]);
+
+/**
+ * One airline-initiated change of a flight: what changed (before and after), who changed it, and,
+ * for a cancellation, the progress of its cascade over the flight's bookings (done in batches).
+ */
+export const flightChanges = pgTable(
+  "flight_changes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // A flight without bookings may be deleted, and its change history with it.
+    flightId: uuid("flight_id")
+      .notNull()
+      .references(() => flights.id, { onDelete: "cascade" }),
+    kind: flightChangeKind("kind").notNull(),
+    /** The changed fields as they were and as they are: departureTime, arrivalTime, status, boardingGate. */
+    before: jsonb("before").$type<Record<string, unknown>>().notNull(),
+    after: jsonb("after").$type<Record<string, unknown>>().notNull(),
+    /** A departure moved by more than SCHEDULE_CHANGE_MINUTES: customers may accept or cancel. */
+    significant: boolean("significant").notNull().default(false),
+    changedBy: uuid("changed_by").references(() => users.id),
+    bookingsAffected: integer("bookings_affected").notNull(),
+    bookingsProcessed: integer("bookings_processed").notNull().default(0),
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("flight_changes_flight_idx").on(t.flightId, t.createdAt.desc(), t.id.desc()),
+    // What the Cron Trigger resumes: cascades that have not finished.
+    index("flight_changes_open_idx").on(t.createdAt).where(sql`${t.completedAt} is null`),
+  ],
+);
+
+export const bookingChangeStatus = pgEnum("booking_change_status", ["pending", "accepted", "cancelled"]);
+
+/** A significant change as one booking sees it: the customer's choice, and when it was made. */
+export const bookingChanges = pgTable(
+  "booking_changes",
+  {
+    bookingId: uuid("booking_id")
+      .notNull()
+      .references(() => bookings.id),
+    changeId: uuid("change_id")
+      .notNull()
+      .references(() => flightChanges.id, { onDelete: "cascade" }),
+    status: bookingChangeStatus("status").notNull().default("pending"),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.bookingId, t.changeId] })],
 );

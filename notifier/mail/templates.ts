@@ -87,7 +87,61 @@ function contentFor(kind: BookingEventType, event: BookingEvent): Content {
         headline: "Your flight is coming up",
         lines: [`Your seats: ${b.seats.join(", ")}. Please be at the airport in good time.`],
       };
+    case "schedule_changed":
+    case "delayed": {
+      const times = scheduleLines(event);
+      const delayed = kind === "delayed";
+      return {
+        subject: delayed ? `Your flight is delayed: ${flight}, now ${departs}` : `Your flight's time changed: ${flight}, now ${departs}`,
+        headline: delayed ? "Your flight is delayed" : "Your flight's time has changed",
+        lines: [...times, ...choiceLines(event)],
+      };
+    }
+    case "gate_changed": {
+      const gate = (event.change?.after.boardingGate as string | null | undefined) ?? null;
+      return {
+        subject: `Gate change: ${flight}, ${departs}`,
+        headline: "Your flight's gate has changed",
+        lines: [gate ? `Your flight now boards at gate ${gate}.` : "Your flight's gate is not assigned yet; check the screens at the airport."],
+      };
+    }
+    case "flight_cancelled":
+      return {
+        subject: `Your flight is cancelled: ${flight}, ${departs}`,
+        headline: event.refund ? "Your flight is cancelled — refund issued" : "Your flight is cancelled",
+        lines: [
+          "The airline has cancelled this flight, so your booking is cancelled and its seats released.",
+          event.refund
+            ? `We have refunded ${money(event.refund)} to the way you paid.`
+            : "You had not paid for this booking, so nothing was charged.",
+        ],
+      };
   }
+}
+
+/** Old and new local times of a schedule change, each in its airport's zone. */
+function scheduleLines(event: BookingEvent): string[] {
+  const b = event.booking;
+  const change = event.change;
+  const lines: string[] = [];
+  const was = (field: string) => change?.before[field] as string | undefined;
+  if (was("departureTime")) {
+    lines.push(`Departure from ${b.from}: was ${localDateTime(was("departureTime")!, b.departureTimeZone)}, now ${localDateTime(b.departureTime, b.departureTimeZone)} (${b.from} local time).`);
+  }
+  if (was("arrivalTime")) {
+    lines.push(`Arrival at ${b.to}: was ${localDateTime(was("arrivalTime")!, b.arrivalTimeZone)}, now ${localDateTime(b.arrivalTime, b.arrivalTimeZone)} (${b.to} local time).`);
+  }
+  if (lines.length === 0) lines.push(`Your flight departs ${localDateTime(b.departureTime, b.departureTimeZone)} (${b.from} local time).`);
+  return lines;
+}
+
+/** A significant change lets the customer choose (POST …/changes/{id}/accept or …/cancel). */
+function choiceLines(event: BookingEvent): string[] {
+  if (!event.change?.significant) return [];
+  return [
+    "Because the time moved significantly, you may accept the new time or cancel your booking with a full refund.",
+    `Booking ${event.booking.id}, change ${event.change.id}.`,
+  ];
 }
 
 /** The email a booking event turns into. Pure: the same event always renders the same email. */

@@ -29,9 +29,13 @@ export function buildPublicApiDocument(): Document {
   for (const [worker, app] of Object.entries(workers)) {
     const part = app.getOpenAPI31Document({ openapi: "3.1.0", info });
     for (const [path, item] of Object.entries(part.paths ?? {})) {
-      if (merged.paths![path]) throw new Error(`${path} is defined by two workers`);
-      for (const operation of Object.values(item)) Object.assign(operation as object, { "x-worker": worker });
-      merged.paths![path] = item;
+      // One path may be served by several workers, one method each (GET /flights/{id} by search,
+      // PATCH by booking); never one method by two.
+      const target = (merged.paths![path] ??= {}) as Record<string, unknown>;
+      for (const [method, operation] of Object.entries(item)) {
+        if (target[method]) throw new Error(`${method.toUpperCase()} ${path} is defined by two workers`);
+        target[method] = { ...(operation as object), "x-worker": worker };
+      }
     }
     Object.assign(merged.components!.schemas!, part.components?.schemas);
   }

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { etag } from "hono/etag";
+import { inBackground } from "./background";
 
 /**
  * Where a worker keeps answers it may serve again: the Workers Cache API (`caches.open`, also in
@@ -63,16 +64,6 @@ let store: AnswerStore | undefined;
 const answerStore = (): AnswerStore =>
   (store ??= typeof caches === "object" && caches && typeof caches.open === "function" ? new RuntimeStore(caches) : new MemoryStore());
 
-/** `waitUntil` where the runtime gives one (the answer goes out before the store is written). */
-function inBackground(c: Context, work: Promise<void>) {
-  try {
-    c.executionCtx.waitUntil(work);
-  } catch {
-    void work; // no execution context: the promise runs on its own
-  }
-  work.catch(() => {}); // a store that fails to write only costs a later miss
-}
-
 const cacheControl = (seconds: number) => (seconds > 0 ? `public, max-age=${seconds}, stale-while-revalidate=${seconds * 3}` : "no-cache");
 
 /**
@@ -106,7 +97,8 @@ export function publicCache(seconds: number | ((c: Context<any>) => number)): Mi
     await next();
     if (c.res.status !== 200) return;
     c.res.headers.set("Cache-Control", cacheControl(s));
-    inBackground(c, answerStore().put(key, c.res.clone(), s));
+    // A store that fails to write only costs a later miss.
+    inBackground(c, "keep an answer", answerStore().put(key, c.res.clone(), s).catch(() => {}));
     c.res.headers.set("X-Cache", "miss");
   };
   return [keep, etag()];

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { useBooking } from "../support/booking";
 
 // Contention is normal, not an error: the only answers are 201/200, 409 and 4xx, never a 5xx.
-const { newUser, newFlight, hold, pay, db, bookingCall: call, checkInvariants, expireHold } = useBooking();
+const booking = useBooking();
+const { newUser, newFlight, hold, pay, db, bookingCall: call, checkInvariants, expireHold } = booking;
 
 const statuses = (results: { status: number }[]) =>
   results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
@@ -130,5 +131,50 @@ describe("races for payments", () => {
     const res = await pay(accessToken, booking.id, booking.totalAmount.amount);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe("BOOKING_EXPIRED");
+  });
+});
+
+describe("the airline cancels while customers buy", () => {
+  it("cancellation racing 25 payments and 25 new holds on the flight: every booking ends cancelled (refunded if paid) or was never made", async () => {
+    const { newAdmin } = booking;
+    const admin = await newAdmin();
+    const flight = await newFlight(10, 6);
+    const buyers = await Promise.all(Array.from({ length: 25 }, () => newUser()));
+    const late = await Promise.all(Array.from({ length: 25 }, () => newUser()));
+    const holds = await Promise.all(buyers.map((b) => hold(b.accessToken, flight.id, [{ name: "Buyer" }])));
+    expect(statuses(holds)).toEqual({ 201: 25 });
+
+    const [cancellation, ...answers] = await Promise.all([
+      call("PATCH", `/api/v1/flights/${flight.id}`, { token: admin.accessToken, body: { status: "cancelled" } }),
+      ...buyers.map((b, i) => pay(b.accessToken, holds[i]!.body.data.id, holds[i]!.body.data.totalAmount.amount)),
+      ...late.map((b) => hold(b.accessToken, flight.id, [{ name: "Late" }])),
+    ]);
+    expect(cancellation!.status).toBe(200);
+    const payments = answers.slice(0, 25);
+    const newHolds = answers.slice(25);
+    expect(payments.every((r) => r.status === 200 || r.status === 409)).toBe(true);
+    expect(newHolds.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    // A payment or hold refused by the cancellation says so.
+    for (const refused of [...payments, ...newHolds].filter((r) => r.status === 409)) {
+      expect(refused.body.error.code).toBe("INVALID_STATE");
+    }
+
+    const changeId = cancellation!.body.data.change.id;
+    await expect
+      .poll(async () => (await db.sql()`select completed_at is not null as done from flight_changes where id = ${changeId}`)[0]?.done, { timeout: 20_000 })
+      .toBe(true);
+    const bookings = await db.sql()`
+      select b.id, b.status, (select count(*)::int from payments p where p.booking_id = b.id) as paid,
+        (select count(*)::int from refunds r where r.booking_id = b.id) as refunded
+      from bookings b where b.flight_id = ${flight.id}`;
+    expect(bookings.length).toBeGreaterThanOrEqual(25);
+    for (const b of bookings) {
+      expect(b.status, `booking ${b.id}`).toBe("cancelled");
+      expect(b.refunded, `booking ${b.id}: paid ${b.paid}, refunded ${b.refunded}`).toBe(b.paid);
+    }
+    expect(payments.filter((r) => r.status === 200)).toHaveLength(bookings.filter((b) => b.paid === 1).length);
+    const [taken] = await db.sql()`select count(*)::int as n from seats where flight_id = ${flight.id} and booking_id is not null`;
+    expect(taken?.n).toBe(0);
+    await checkInvariants(flight.id);
   });
 });

@@ -5,13 +5,22 @@ import { provideServices } from "../../shared/http/services";
 import { BookingConfigSchema } from "./config";
 import { approveAllProvider } from "./domain/payment-provider";
 import type { BookingApp, BookingEnv } from "./env";
+import { registerAcceptBookingChange } from "./routes/accept-booking-change";
 import { registerCancelBooking } from "./routes/cancel-booking";
+import { registerCancelBookingChange } from "./routes/cancel-booking-change";
 import { registerCreateBooking } from "./routes/create-booking";
 import { registerGetBooking } from "./routes/get-booking";
+import { registerGetFlightChange } from "./routes/get-flight-change";
+import { registerGetFlightManifest } from "./routes/get-flight-manifest";
 import { registerListBookings } from "./routes/list-bookings";
+import { registerListFlightChanges } from "./routes/list-flight-changes";
 import { registerPayBooking } from "./routes/pay-booking";
+import { registerUpdateFlight } from "./routes/update-flight";
 
-/** The booking worker: seat holds, payments and cancellation (its Cron Trigger is in index.ts). */
+/**
+ * The booking worker: seat holds, payments and cancellation, and the airline's changes of flights
+ * with what they do to bookings (its Cron Trigger is in index.ts).
+ */
 export function createBookingApp(): BookingApp {
   const app = createWorkerApp<BookingEnv>("booking");
   app.use(provideServices(BookingConfigSchema, verifierFromConfig));
@@ -19,7 +28,20 @@ export function createBookingApp(): BookingApp {
     c.set("payments", approveAllProvider);
     await next();
   });
-  for (const register of [registerCreateBooking, registerListBookings, registerGetBooking, registerPayBooking, registerCancelBooking]) {
+  for (const register of [
+    registerCreateBooking,
+    registerListBookings,
+    registerGetBooking,
+    registerPayBooking,
+    registerCancelBooking,
+    registerAcceptBookingChange,
+    registerCancelBookingChange,
+    // The airline's side: changes of flights, and what they did to bookings.
+    registerUpdateFlight,
+    registerListFlightChanges,
+    registerGetFlightChange,
+    registerGetFlightManifest,
+  ]) {
     register(app);
   }
   app.get("/health", databaseHealth);

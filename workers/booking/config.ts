@@ -12,6 +12,10 @@ export const BookingConfigSchema = z
     REMINDER_HOURS: env.int(1, 24 * 14, 24),
     /** Bookings the Cron Trigger expires per transaction. */
     EXPIRY_BATCH_SIZE: env.int(1, 10_000, 500),
+    /** A departure moved by more than this is a significant change: customers may accept or cancel. */
+    SCHEDULE_CHANGE_MINUTES: env.int(1, 7 * 24 * 60, 180),
+    /** Bookings an airline cancellation cancels per transaction (short, so payments never wait long). */
+    FLIGHT_CANCEL_BATCH_SIZE: env.int(1, 10_000, 100),
   })
   .superRefine(requireKeySource)
   .superRefine(requireDatabase);

@@ -5,18 +5,23 @@ import { describeError, log } from "../../shared/http/log";
 import type { WorkerModule } from "../../shared/worker";
 import { createBookingApp } from "./app";
 import { BookingConfigSchema } from "./config";
+import { resumeCancellations } from "./domain/flight-changes";
 import { expireStaleHolds, scheduleReminders } from "./domain/housekeeping";
 
 const app = createBookingApp();
 
-/** One Cron Trigger run: expire stale holds, then queue reminders. Exported for tests and the Node host. */
+/**
+ * One Cron Trigger run: expire stale holds, queue reminders, and finish any airline cancellation
+ * whose cascade stopped half-way. Exported for tests and the Node host.
+ */
 export async function runHousekeeping(env: Record<string, unknown>) {
   const config = parseConfig(BookingConfigSchema, env);
   const db = createDatabase(databaseUrl(config));
   const expired = await expireStaleHolds(db, config.EXPIRY_BATCH_SIZE);
   const reminders = await scheduleReminders(db, config.REMINDER_HOURS, config.EXPIRY_BATCH_SIZE);
-  log("info", "housekeeping", { worker: "booking", expired, reminders });
-  return { expired, reminders };
+  const cancelledByAirline = await resumeCancellations(db, config.FLIGHT_CANCEL_BATCH_SIZE);
+  log("info", "housekeeping", { worker: "booking", expired, reminders, cancelledByAirline });
+  return { expired, reminders, cancelledByAirline };
 }
 
 export default {

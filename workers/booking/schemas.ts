@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { bookingStatus } from "../../db/schema/booking";
-import { Money } from "../../shared/schemas";
+import { bookingChangeStatus, bookingStatus, flightChangeKind } from "../../db/schema/booking";
+import { FlightStatus, Instant, Money } from "../../shared/schemas";
 import { SEAT_LABEL } from "../../shared/seats";
 
 export const NewBooking = z
@@ -35,6 +35,19 @@ export type HoldRequest = z.output<typeof NewBooking>;
 export const NewPayment = z.object({ amount: Money });
 
 export const BookingStatus = z.enum(bookingStatus.enumValues);
+const ChangeKind = z.enum(flightChangeKind.enumValues);
+const ChangedFields = z.record(z.string(), z.unknown()).openapi({ description: "departureTime, arrivalTime, status, boardingGate" });
+
+export const BookingChange = z
+  .object({
+    id: z.uuid(),
+    kind: ChangeKind,
+    status: z.enum(bookingChangeStatus.enumValues),
+    before: ChangedFields,
+    after: ChangedFields,
+    availableActions: z.array(z.enum(["accept", "cancel"])),
+  })
+  .openapi("BookingChange");
 
 export const Booking = z
   .object({
@@ -47,6 +60,9 @@ export const Booking = z
     holdExpiresAt: z.string(),
     createdAt: z.string(),
     paymentId: z.uuid().nullable(),
+    changes: z
+      .array(BookingChange)
+      .openapi({ description: "Significant changes of the flight by the airline, with the customer's choice" }),
   })
   .openapi("Booking");
 export type BookingView = z.output<typeof Booking>;
@@ -56,3 +72,48 @@ export const PaymentResult = z
   .openapi("PaymentResult");
 
 export const Cancellation = z.object({ id: z.uuid(), status: z.literal("cancelled") }).openapi("Cancellation");
+
+/** An admin's change of a flight: PATCH /flights/{id}. Route and airplane are fixed. */
+export const FlightChanges = z
+  .object({
+    departureTime: Instant.optional(),
+    arrivalTime: Instant.optional(),
+    price: Money.optional(),
+    boardingGate: z.string().trim().min(1).max(10).nullable().optional(),
+    status: FlightStatus.optional(),
+  })
+  .strict()
+  .refine((c) => Object.keys(c).length > 0, { error: "must change at least one field" });
+export type FlightChangeInput = z.output<typeof FlightChanges>;
+
+export const FlightChange = z
+  .object({
+    id: z.uuid(),
+    flightId: z.uuid(),
+    kind: ChangeKind,
+    before: ChangedFields,
+    after: ChangedFields,
+    significant: z.boolean().openapi({ description: "Departure moved by more than SCHEDULE_CHANGE_MINUTES" }),
+    changedBy: z.uuid().nullable(),
+    createdAt: z.string(),
+    bookingsAffected: z.number().int(),
+    bookingsProcessed: z.number().int(),
+    completedAt: z.string().nullable(),
+    state: z.enum(["in_progress", "completed"]),
+  })
+  .openapi("FlightChange");
+
+export const ChangeDecision = z
+  .object({ bookingId: z.uuid(), changeId: z.uuid(), status: z.enum(["accepted", "cancelled"]) })
+  .openapi("ChangeDecision");
+
+export const ManifestEntry = z
+  .object({
+    id: z.uuid(),
+    status: BookingStatus,
+    user: z.object({ id: z.uuid(), email: z.string(), name: z.string() }),
+    passengers: z.array(z.object({ name: z.string(), seat: z.string() })),
+    totalAmount: Money,
+    createdAt: z.string(),
+  })
+  .openapi("ManifestEntry");

@@ -16,7 +16,6 @@ import { registerListAirports } from "./routes/list-airports";
 import { registerListCities } from "./routes/list-cities";
 import { registerSearchFlights } from "./routes/search-flights";
 import { registerSearchItineraries } from "./routes/search-itineraries";
-import { registerUpdateFlight } from "./routes/update-flight";
 
 /** The search worker: the flight catalog (admin writes) and look-to-book reads. */
 export function createSearchApp(): SearchApp {
@@ -32,7 +31,6 @@ export function createSearchApp(): SearchApp {
     registerCreateFlight,
     registerSearchFlights,
     registerGetFlight,
-    registerUpdateFlight,
     registerDeleteFlight,
     registerGetSeatMap,
     registerSearchItineraries,

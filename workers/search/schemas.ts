@@ -1,9 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { cabinClass, flightStatus } from "../../db/schema/catalog";
+import { cabinClass } from "../../db/schema/catalog";
 import { PageQuery } from "../../shared/pagination";
-import { Money } from "../../shared/schemas";
+import { Flight, Instant, Money, scheduleProblem } from "../../shared/schemas";
 import { MAX_ROWS, MAX_SEATS_PER_ROW } from "../../shared/seats";
 import { INSTANT_RANGE, inInstantRange, isTimeZone } from "../../shared/time";
+
+export { Flight };
 
 export const IataCode = z
   .string()
@@ -11,22 +13,6 @@ export const IataCode = z
   .toUpperCase()
   .regex(/^[A-Z]{3}$/, { error: "must be a 3-letter IATA code" })
   .openapi({ example: "DEL" });
-
-export const Instant = z.iso
-  .datetime({ offset: true, error: "must be an ISO 8601 date-time with an offset" })
-  .refine(inInstantRange, { error: `must be ${INSTANT_RANGE}` })
-  .openapi({ example: "2026-12-01T09:30:00+05:30" });
-
-/** Longer than any airliner flies: a longer one is a typo, not a flight. */
-const MAX_FLIGHT_HOURS = 48;
-
-/** What is wrong with a flight's arrival given its departure, if anything (creating and changing alike). */
-export function scheduleProblem(departure: string, arrival: string): string | undefined {
-  const minutes = (Date.parse(arrival) - Date.parse(departure)) / 60_000;
-  if (minutes <= 0) return "must be after departureTime";
-  if (minutes > MAX_FLIGHT_HOURS * 60) return `must be at most ${MAX_FLIGHT_HOURS} hours after departureTime`;
-  return undefined;
-}
 
 export const City = z.object({ id: z.uuid(), name: z.string(), country: z.string() }).openapi("City");
 export const NewCity = z.object({
@@ -69,26 +55,6 @@ export const NewAirplane = z.object({
 });
 export type AirplaneInput = z.output<typeof NewAirplane>;
 
-export const FlightStatus = z.enum(flightStatus.enumValues);
-
-export const Flight = z
-  .object({
-    id: z.uuid(),
-    flightNumber: z.string(),
-    airplaneId: z.uuid(),
-    from: z.string(),
-    to: z.string(),
-    departureTime: z.string().openapi({ description: "In the departure airport's local time, with offset" }),
-    arrivalTime: z.string().openapi({ description: "In the arrival airport's local time, with offset" }),
-    durationMinutes: z.number().int(),
-    price: Money,
-    seatsAvailable: z.number().int(),
-    capacity: z.number().int(),
-    boardingGate: z.string().nullable(),
-    status: FlightStatus,
-  })
-  .openapi("Flight");
-
 const FlightNumber = z
   .string()
   .trim()
@@ -113,17 +79,6 @@ export const NewFlight = z
   });
 export type FlightInput = z.output<typeof NewFlight>;
 
-export const FlightChanges = z
-  .object({
-    departureTime: Instant.optional(),
-    arrivalTime: Instant.optional(),
-    price: Money.optional(),
-    boardingGate: z.string().trim().min(1).max(10).nullable().optional(),
-    status: FlightStatus.optional(),
-  })
-  .strict()
-  .refine((c) => Object.keys(c).length > 0, { error: "must change at least one field" });
-export type FlightChangeInput = z.output<typeof FlightChanges>;
 
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "must be a local time HH:MM" });
 const LocalDate = z.iso.date({ error: "must be a date YYYY-MM-DD" }).refine(inInstantRange, { error: `must be ${INSTANT_RANGE}` });

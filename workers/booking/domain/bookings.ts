@@ -17,6 +17,7 @@ interface BookingRow extends Record<string, unknown> {
   created_at: string | Date;
   passengers: { name: string; seat: string }[] | null;
   payment_id: string | null;
+  changes: BookingView["changes"] | null;
 }
 
 const iso = (v: string | Date) => new Date(v).toISOString();
@@ -27,7 +28,11 @@ const selectBookings = (where: SQL, tail: SQL = sql``) => sql`
     case when b.status = 'held' and b.hold_expires_at <= now() then 'expired' else b.status::text end as status,
     (select jsonb_agg(jsonb_build_object('name', p.name, 'seat', p.row || p.letter) order by p.position)
        from booking_passengers p where p.booking_id = b.id) as passengers,
-    (select pay.id from payments pay where pay.booking_id = b.id) as payment_id
+    (select pay.id from payments pay where pay.booking_id = b.id) as payment_id,
+    (select jsonb_agg(jsonb_build_object('id', c.id, 'kind', c.kind, 'status', bc.status, 'before', c.before, 'after', c.after,
+        'availableActions', case when bc.status = 'pending' and b.status in ('held', 'confirmed') then '["accept", "cancel"]'::jsonb else '[]'::jsonb end)
+       order by c.created_at)
+       from booking_changes bc join flight_changes c on c.id = bc.change_id where bc.booking_id = b.id) as changes
   from bookings b where ${where} ${tail}`;
 
 function view(row: BookingRow): BookingView {
@@ -42,6 +47,7 @@ function view(row: BookingRow): BookingView {
     holdExpiresAt: iso(row.hold_expires_at),
     createdAt: iso(row.created_at),
     paymentId: row.payment_id,
+    changes: row.changes ?? [],
   };
 }
 
@@ -80,4 +86,39 @@ export async function lockBooking(tx: Queryable, id: string, viewer: Principal, 
   // Acting on another's booking is an admin action: the admin role is confirmed live.
   if (booking.userId !== viewer.userId) await confirmAdmin(tx, viewer);
   return booking;
+}
+
+export interface ManifestEntryView {
+  id: string;
+  status: BookingView["status"];
+  user: { id: string; email: string; name: string };
+  passengers: { name: string; seat: string }[];
+  totalAmount: { amount: number; currency: string };
+  createdAt: string;
+}
+
+/** A flight's passenger manifest (admin): every booking with its customer, passengers, seats and status. */
+export async function flightManifest(db: Queryable, flightId: string, { limit, cursor }: PageRequest): Promise<Page<ManifestEntryView>> {
+  const [flight] = await db.execute(sql`select 1 from flights where id = ${flightId}`);
+  if (!flight) throw notFound("Flight");
+  const page = keyset<BookingRow & { user_id: string; email: string; name: string }>(
+    [{ name: "id", sql: sql`b.id`, type: "uuid", value: (b) => b.id }],
+    cursor,
+  );
+  const rows = await db.execute<BookingRow & { user_id: string; email: string; name: string }>(sql`
+    select s.*, u.id as user_id, u.email, u.name from (
+      ${selectBookings(and(sql`b.flight_id = ${flightId}`, page.after)!, sql`order by ${sql.join(page.orderBy, sql`, `)} limit ${limit + 1}`)}
+    ) s join bookings b on b.id = s.id join users u on u.id = b.user_id
+    order by s.id`);
+  return page.page(rows, limit, (r) => {
+    const booking = view(r);
+    return {
+      id: booking.id,
+      status: booking.status,
+      user: { id: r.user_id, email: r.email, name: r.name },
+      passengers: booking.passengers,
+      totalAmount: booking.totalAmount,
+      createdAt: booking.createdAt,
+    };
+  });
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { inTransaction, type Queryable } from "../../../db/client";
+import { inTransaction, type Queryable, type Transaction } from "../../../db/client";
 import type { Principal } from "../../../shared/auth/tokens";
 import { AppError } from "../../../shared/errors";
 import { lockBooking } from "./bookings";
@@ -11,27 +11,34 @@ import { lockFlightState } from "./flight-state";
  * transaction; a paid booking records a refund of its payment. Cancelling twice answers the same.
  */
 export function cancelBooking(db: Queryable, actor: Principal, bookingId: string) {
-  return inTransaction(db, async (tx) => {
-    const booking = await lockBooking(tx, bookingId, actor, { adminMayAct: true });
-    if (booking.status === "cancelled") return { id: bookingId, status: "cancelled" as const };
-    if (booking.status === "expired" || (booking.status === "held" && booking.holdExpired)) throw new AppError("INVALID_STATE", "This hold has already expired; there is nothing to cancel.");
-    // Once the flight has left, a booking is used (or forfeited): no cancellation, no refund. A
-    // flight the airline cancelled never departs, so its bookings can still be cancelled.
-    const flight = await lockFlightState(tx, booking.flightId);
-    if (flight.departed && !flight.cancelled) {
-      throw new AppError("INVALID_STATE", "This flight has departed; the booking can no longer be cancelled or refunded.", {
-        details: { reason: "FLIGHT_DEPARTED" },
-      });
-    }
+  return inTransaction(db, async (tx) => cancelLocked(tx, await lockBooking(tx, bookingId, actor, { adminMayAct: true })));
+}
 
-    await tx.execute(sql`update seats set booking_id = null, held_until = null where booking_id = ${bookingId}`);
-    if (booking.status === "confirmed") {
-      await tx.execute(sql`
-        insert into refunds (booking_id, payment_id, amount, currency)
-        select booking_id, id, amount, currency from payments where booking_id = ${bookingId}`);
-    }
-    await tx.execute(sql`update bookings set status = 'cancelled', cancelled_at = now() where id = ${bookingId}`);
-    await recordBookingEvents(tx, "cancelled", [bookingId]);
-    return { id: bookingId, status: "cancelled" as const };
-  });
+type LockedBooking = Awaited<ReturnType<typeof lockBooking>>;
+
+/** The cancellation itself, for a booking the caller has locked (cancelBooking, a customer declining a change). */
+export async function cancelLocked(tx: Transaction, booking: LockedBooking) {
+  const answer = { id: booking.id, status: "cancelled" as const };
+  if (booking.status === "cancelled") return answer;
+  if (booking.status === "expired" || (booking.status === "held" && booking.holdExpired)) {
+    throw new AppError("INVALID_STATE", "This hold has already expired; there is nothing to cancel.");
+  }
+  // Once the flight has left, a booking is used (or forfeited): no cancellation, no refund. A
+  // flight the airline cancelled never departs, so its bookings can still be cancelled.
+  const flight = await lockFlightState(tx, booking.flightId);
+  if (flight.departed && !flight.cancelled) {
+    throw new AppError("INVALID_STATE", "This flight has departed; the booking can no longer be cancelled or refunded.", {
+      details: { reason: "FLIGHT_DEPARTED" },
+    });
+  }
+  await tx.execute(sql`update seats set booking_id = null, held_until = null where booking_id = ${booking.id}`);
+  if (booking.status === "confirmed") {
+    await tx.execute(sql`
+      insert into refunds (booking_id, payment_id, amount, currency)
+      select booking_id, id, amount, currency from payments where booking_id = ${booking.id}
+      on conflict (payment_id) do nothing`);
+  }
+  await tx.execute(sql`update bookings set status = 'cancelled', cancelled_at = now() where id = ${booking.id}`);
+  await recordBookingEvents(tx, "cancelled", [booking.id]);
+  return answer;
 }

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client";
 import { uuidArray } from "../../../db/sql";
-import { type BookingEventType, eventSubject } from "../../../shared/events";
+import { type BookingEventType, eventSubject, type FlightChange } from "../../../shared/events";
 
 /**
  * The producer half of the transactional outbox: booking events written in the transaction of the
@@ -30,6 +30,10 @@ export const eventUserJson = sql<string>`jsonb_build_object('email', u.email, 'n
 interface EventParts {
   eventId: SQL;
   type: BookingEventType;
+  /** jsonb: the booking's refund, or null. */
+  refund?: SQL;
+  /** jsonb: the airline change the event announces. */
+  change?: SQL;
   /** eventFlightJson (text). */
   flight: SQL;
   /** eventUserJson (text). */
@@ -46,7 +50,7 @@ function eventPayload(e: EventParts): SQL {
     'booking', ${e.flight}::jsonb || jsonb_build_object(
       'id', ${b.id}, 'status', ${b.status}, 'seats', ${b.seats}, 'passengers', ${b.passengers},
       'totalAmount', ${b.totalAmount}, 'holdExpiresAt', ${b.holdExpiresAt}),
-    'user', ${e.user}::jsonb)`;
+    'user', ${e.user}::jsonb${e.refund ? sql`, 'refund', ${e.refund}` : sql``}${e.change ? sql`, 'change', ${e.change}` : sql``})`;
 }
 
 /**
@@ -59,7 +63,12 @@ const wakeRelay = sql`cross join pg_notify('outbox', '') as wake`;
  * Writes one event per booking into the outbox, in the caller's transaction. Built by PostgreSQL
  * from the rows as this transaction sees them, so the event always matches the state it commits with.
  */
-export async function recordBookingEvents(tx: Queryable, type: BookingEventType, bookingIds: string[]): Promise<void> {
+export async function recordBookingEvents(
+  tx: Queryable,
+  type: BookingEventType,
+  bookingIds: string[],
+  change?: FlightChange,
+): Promise<void> {
   if (bookingIds.length === 0) return;
   const passengers = (item: SQL) =>
     sql`coalesce((select jsonb_agg(${item} order by p.position) from booking_passengers p where p.booking_id = b.id), '[]')`;
@@ -70,6 +79,8 @@ export async function recordBookingEvents(tx: Queryable, type: BookingEventType,
       type,
       flight: eventFlightJson,
       user: eventUserJson,
+      refund: sql`(select jsonb_build_object('amount', r.amount, 'currency', r.currency) from refunds r where r.booking_id = b.id)`,
+      change: change && sql`${JSON.stringify(change)}::jsonb`,
       booking: {
         id: sql`b.id`,
         status: sql`b.status`,
@@ -115,6 +126,7 @@ export function heldEventInsert(booking: SQL, parts: HeldEventParts): SQL {
       type: "held",
       flight: sql`${parts.flight}`,
       user: sql`${parts.user}`,
+      refund: sql`null::jsonb`,
       booking: {
         id: sql`${booking}.id`,
         status: sql`'held'::text`,

@@ -98,6 +98,7 @@ async function hold(tx: Transaction, userId: string, request: HoldRequest, holdM
     holdExpiresAt: new Date(booking!.hold_expires_at).toISOString(),
     createdAt: new Date(booking!.created_at).toISOString(),
     paymentId: null,
+    changes: [],
   };
 }
 

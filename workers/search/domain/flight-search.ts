@@ -4,7 +4,7 @@ import type { Queryable } from "../../../db/client";
 import { flights } from "../../../db/schema";
 import { type KeyColumn, keyset, type Page, parseSort } from "../../../shared/pagination";
 import type { FlightSearch } from "../schemas";
-import { type FlightRow, type FlightView, flightView, selectFlights } from "./flights";
+import { type FlightRow, type FlightView, flightView, selectFlights } from "../../../shared/flights";
 
 export const FLIGHT_SORT_KEYS = ["price", "departureTime", "arrivalTime", "duration"] as const;
 type FlightSortKey = (typeof FLIGHT_SORT_KEYS)[number];

@@ -4,7 +4,7 @@ import type { Queryable } from "../../../db/client";
 import { type KeyColumn, keyset, parseSort } from "../../../shared/pagination";
 import { toZonedIso } from "../../../shared/time";
 import type { ItinerarySearch } from "../schemas";
-import { type FlightView, findFlights } from "./flights";
+import { type FlightView, findFlights } from "../../../shared/flights";
 
 export const ITINERARY_SORT_KEYS = ["price", "departureTime", "arrivalTime", "duration"] as const;
 

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { dataResponse, errorResponses } from "../../../shared/http/openapi";
 import { IdParam } from "../../../shared/schemas";
-import { findFlight } from "../domain/flights";
+import { findFlight } from "../../../shared/flights";
 import type { SearchApp } from "../env";
 import { Flight } from "../schemas";
 import { searchCache } from "./cache";

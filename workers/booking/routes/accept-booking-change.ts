@@ -1,0 +1,24 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { dataResponse, errorResponses, signedIn } from "../../../shared/http/openapi";
+import { IdParam } from "../../../shared/schemas";
+import { decideChange } from "../domain/booking-changes";
+import type { BookingApp } from "../env";
+import { ChangeDecision } from "../schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/api/v1/bookings/{id}/changes/{changeId}/accept",
+  tags: ["Bookings"],
+  summary: "Accept a significant schedule change of the booking's flight (owner)",
+  ...signedIn,
+  request: { params: IdParam.extend({ changeId: z.uuid({ error: "must be a UUID" }) }) },
+  responses: { 200: dataResponse(ChangeDecision, "The decision"), ...errorResponses(400, 401, 404, 409) },
+});
+
+export function registerAcceptBookingChange(app: BookingApp) {
+  app.openapi(route, async (c) => {
+    const { id, changeId } = c.req.valid("param");
+    c.header("Cache-Control", "no-store");
+    return c.json({ data: await decideChange(c.var.db, c.var.principal, id, changeId, "accept") }, 200);
+  });
+}
