@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { inBackground } from "../../../shared/http/background";
 import { adminOnly, dataResponse, errorResponses, jsonBody } from "../../../shared/http/openapi";
 import { Flight, IdParam } from "../../../shared/schemas";
