@@ -13,9 +13,10 @@ import {
 import { nanos } from "@nats-io/transport-node";
 import type { NotifierConfig } from "./config";
 
-/** API.md, Events: stream BOOKINGS, subjects bookings.<event>. */
+/** API.md, Events: stream BOOKINGS, subjects bookings.<event> (and flights.changed, once per airline change). */
 export const STREAM = "BOOKINGS";
 export const SUBJECTS = "bookings.>";
+export const FLIGHT_SUBJECTS = "flights.>";
 /**
  * JetStream's max-deliveries advisories for BOOKINGS, kept in a stream of their own so that one
  * published while no notifier runs is not lost (advisories are plain NATS messages).
@@ -57,7 +58,7 @@ async function upsertConsumer(jsm: JetStreamManager, stream: string, name: strin
 
 export async function ensureStream(jsm: JetStreamManager, config: NotifierConfig): Promise<void> {
   await upsertStream(jsm, STREAM, {
-    subjects: [SUBJECTS],
+    subjects: [SUBJECTS, FLIGHT_SUBJECTS],
     duplicate_window: nanos(config.NATS_DUPLICATE_WINDOW_MS),
     max_age: nanos(MAX_AGE_MS),
     discard: DiscardPolicy.Old,

@@ -67,3 +67,27 @@ export type BookingEvent = z.infer<typeof BookingEventSchema>;
 
 /** The event type of a subject: `bookings.held` → `held`. */
 export const eventTypeOf = (event: BookingEvent): BookingEventType => event.type.slice("bookings.".length) as BookingEventType;
+
+/**
+ * The flight-level event of an airline change (subject `flights.changed`), once per change beside
+ * the per-booking ones: for partners that follow flights rather than bookings (webhooks).
+ */
+export const FLIGHT_CHANGED = "flights.changed";
+
+export const FlightChangedEventSchema = z.object({
+  id: z.uuid(),
+  type: z.literal(FLIGHT_CHANGED),
+  occurredAt: z.string(),
+  flight: z.object({
+    id: z.uuid(),
+    flightNumber: z.string(),
+    from: z.string(),
+    to: z.string(),
+    departureTime: z.string(),
+    arrivalTime: z.string(),
+    status: z.string(),
+    boardingGate: z.string().nullable(),
+  }),
+  change: FlightChangeSchema.extend({ bookingsAffected: z.number().int() }),
+});
+export type FlightChangedEvent = z.infer<typeof FlightChangedEventSchema>;

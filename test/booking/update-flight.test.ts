@@ -10,7 +10,7 @@ const { db, newUser, newAdmin, newFlight, hold, pay, bookingCall: call, bookingE
 
 const patch = (token: string, flightId: string, body: unknown) => call("PATCH", `/api/v1/flights/${flightId}`, { token, body });
 const eventsOf = (changeId: string) =>
-  db.sql()`select type, payload from outbox_events where payload->'change'->>'id' = ${changeId} order by payload->'booking'->>'id'`;
+  db.sql()`select type, payload from outbox_events where type like 'bookings.%' and payload->'change'->>'id' = ${changeId} order by payload->'booking'->>'id'`;
 const later = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
 /** A flight with a confirmed booking, a live hold, an expired hold and a cancelled booking on it. */
@@ -56,6 +56,9 @@ describe("happy", () => {
     expect(recorded.body.data).toMatchObject({ id: change.id, flightId: flight.id, state: "completed", bookingsAffected: 2, bookingsProcessed: 2, changedBy: admin.user.id });
     const [choices] = await db.sql()`select count(*)::int as n from booking_changes where change_id = ${change.id}`;
     expect(choices?.n).toBe(0);
+    // And once for partners following the flight (webhooks): flights.changed.
+    const [flightEvent] = await db.sql()`select payload from outbox_events where type = 'flights.changed' and payload->'change'->>'id' = ${change.id}`;
+    expect(flightEvent?.payload).toMatchObject({ type: "flights.changed", flight: { id: flight.id }, change: { kind: "schedule_changed", bookingsAffected: 2 } });
   });
 
   it("a delay, a gate change and a price change: each announced as what it is; the price is not announced", async () => {

@@ -8,7 +8,7 @@ const { db, newUser, newAdmin, newFlight, hold, pay, bookingCall: call } = rig;
 const WAIT = { timeout: 30_000, interval: 100 };
 
 const emailsOf = async (changeId: string) => {
-  const ids = (await db.sql()`select id from outbox_events where payload->'change'->>'id' = ${changeId}`).map((r) => r.id as string);
+  const ids = (await db.sql()`select id from outbox_events where type like 'bookings.%' and payload->'change'->>'id' = ${changeId}`).map((r) => r.id as string);
   return { ids, emails: rig.rig.stub.emails.filter((e) => ids.includes(e.idempotencyKey ?? "")) };
 };
 

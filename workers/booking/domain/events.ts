@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../../../db/client";
 import { uuidArray } from "../../../db/sql";
-import { type BookingEventType, eventSubject, type FlightChange } from "../../../shared/events";
+import { type BookingEventType, eventSubject, FLIGHT_CHANGED, type FlightChange } from "../../../shared/events";
 
 /**
  * The producer half of the transactional outbox: booking events written in the transaction of the
@@ -137,4 +137,18 @@ export function heldEventInsert(booking: SQL, parts: HeldEventParts): SQL {
       },
     })}
     from ${booking} ${wakeRelay}`;
+}
+
+/** The flight-level `flights.changed` event, in the change's transaction (shared/events.ts). */
+export async function recordFlightChanged(tx: Queryable, flightId: string, change: FlightChange & { bookingsAffected: number }) {
+  await tx.execute(sql`
+    insert into outbox_events (id, type, payload)
+    select e.id, ${FLIGHT_CHANGED}, jsonb_build_object(
+      'id', e.id, 'type', ${FLIGHT_CHANGED}::text, 'occurredAt', now(),
+      'flight', jsonb_build_object('id', f.id, 'flightNumber', f.flight_number, 'from', f.origin, 'to', f.destination,
+        'departureTime', f.departure_time, 'arrivalTime', f.arrival_time, 'status', f.status, 'boardingGate', f.boarding_gate),
+      'change', ${JSON.stringify(change)}::jsonb)
+    from flights f, (select gen_random_uuid() as id) e
+    ${wakeRelay}
+    where f.id = ${flightId}`);
 }

@@ -8,7 +8,7 @@ import { findFlight, type FlightView, scheduleAssignments } from "../../../share
 import { keyset, type Page, type PageRequest } from "../../../shared/pagination";
 import { scheduleProblem } from "../../../shared/schemas";
 import type { FlightChangeInput } from "../schemas";
-import { recordBookingEvents } from "./events";
+import { recordBookingEvents, recordFlightChanged } from "./events";
 
 /**
  * Airline-initiated changes of a flight (the airline's actor, beside the customer's): a new
@@ -109,6 +109,7 @@ export async function changeFlight(
         ${admin.userId}, ${bookingIds.length}, ${kind === "cancelled" ? null : sql`now()`})
       returning id`);
     const change: FlightChange = { id: row!.id, kind, before, after, significant };
+    await recordFlightChanged(tx, flightId, { ...change, bookingsAffected: bookingIds.length });
     if (kind !== "cancelled") {
       // Announced in this transaction: one event per live booking, and each customer's choice
       // when the change is significant. A cancellation is announced by its cascade, per batch.
