@@ -1,6 +1,7 @@
+import net from "node:net";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createDatabase } from "../../db/client";
 import { useTestDatabase } from "../support/database";
 
@@ -107,4 +108,76 @@ test("killing every backend during a burst fails only the work in flight, and th
     process.off("uncaughtException", onFault);
     process.off("unhandledRejection", onFault);
   }
+});
+
+/**
+ * A TCP relay to the test database that, the first time a client sends postgres.js's array-types
+ * query (fetch_types: the first statement on every new connection), drops the query and has
+ * PostgreSQL terminate that backend instead, so the driver's own query is the one in flight when
+ * the connection dies. `reset`: the client then sees its socket reset (ECONNRESET), else the
+ * backend's 57P01 and a clean close.
+ */
+async function typesQueryKiller(url: string, reset: boolean) {
+  const target = new URL(url);
+  const killer = postgres(url, { max: 1, onnotice: () => {} });
+  const state = { killed: false };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    sockets.add(client).add(upstream);
+    upstream.on("data", (d) => client.write(d));
+    upstream.on("end", () => (state.killed && reset ? client.resetAndDestroy() : client.end()));
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+    client.on("end", () => upstream.end());
+    client.on("data", (d) => {
+      if (!state.killed && d.includes("pg_catalog.pg_type")) {
+        state.killed = true;
+        // (A postgres.js query runs once something awaits it.)
+        killer`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'fetch-types-probe'`.catch(() => {});
+        return;
+      }
+      upstream.write(d);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const proxied = new URL(url);
+  proxied.host = `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  return {
+    url: proxied.href,
+    state,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+      await killer.end({ timeout: 1 });
+    },
+  };
+}
+
+describe("a connection killed while postgres.js loads its array types", () => {
+  test.each([
+    ["with the backend's 57P01 and a clean close", false],
+    ["with a reset socket", true],
+  ])("%s: no unhandled rejection, and the pool serves queries", async (_, reset) => {
+    const faults: unknown[] = [];
+    const onFault = (err: unknown) => faults.push(err);
+    process.on("unhandledRejection", onFault);
+    const relay = await typesQueryKiller(database.url(), reset);
+    const client = postgres(relay.url, { max: 1, onnotice: () => {}, connection: { application_name: "fetch-types-probe" } });
+    try {
+      // The first query waits for the connection whose types query is killed. After a clean close
+      // postgres.js reconnects and runs it; after a reset it fails with the connection.
+      const first = await within(10_000, "first query", client`select 1 as x`.then((rows) => rows[0]!.x, (err) => codeOf(err)));
+      expect(relay.state.killed).toBe(true);
+      expect(first).toBe(reset ? "ECONNRESET" : 1);
+      const [row] = await within(10_000, "next query", client`select 2 as x`);
+      expect(row!.x).toBe(2);
+      await sleep(50);
+      expect(faults.map((f) => (f instanceof Error ? `${(f as { code?: string }).code} ${f.message}` : String(f)))).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onFault);
+      await client.end({ timeout: 1 });
+      await relay.close();
+    }
+  });
 });
