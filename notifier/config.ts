@@ -35,7 +35,11 @@ export const NotifierConfigSchema = z
     NATS_DUPLICATE_WINDOW_MS: env.int(1_000, 86_400_000, 120_000),
     /** Messages the consumer keeps pulled ahead, and how many emails are in flight at once. */
     NOTIFIER_FETCH_BATCH_SIZE: env.int(1, 1_000, 100),
-    NOTIFIER_CONCURRENCY: env.int(1, 256, 16),
+    /**
+     * Emails in flight at once. Many, cheaply (each is a promise): a send that hangs holds one of
+     * them until NOTIFIER_SEND_TIMEOUT_MS, and the rest keep going.
+     */
+    NOTIFIER_CONCURRENCY: env.int(1, 1_024, 64),
     /**
      * Emails per second this process sends through Resend (its default API limit is 5 a second per
      * team: raise both together). 0 sends as fast as NOTIFIER_CONCURRENCY allows.
@@ -43,8 +47,11 @@ export const NotifierConfigSchema = z
     NOTIFIER_SEND_RATE_PER_SECOND: env.int(0, 100_000, 5),
     /** Deliveries of one message before it goes to notifier_dead_letters. */
     NOTIFIER_MAX_DELIVERIES: env.int(1, 100, 5),
-    /** Without an ack in this time (the notifier died), JetStream delivers the message again. */
-    NOTIFIER_ACK_WAIT_MS: env.int(1_000, 3_600_000, 30_000),
+    /**
+     * Without an ack or an in-progress signal in this time (the notifier died), JetStream delivers
+     * the message again. A live notifier signals progress every third of it while it waits or sends.
+     */
+    NOTIFIER_ACK_WAIT_MS: env.int(1_000, 3_600_000, 10_000),
     /**
      * A failed send is retried after base × 2^(delivery − 1), at most the max (Retry-After wins when
      * larger). Every attempt counts towards NOTIFIER_MAX_DELIVERIES, so the defaults (30 s, 1, 2, 4
@@ -53,7 +60,9 @@ export const NotifierConfigSchema = z
     NOTIFIER_RETRY_BASE_MS: env.int(10, 600_000, 30_000),
     NOTIFIER_RETRY_MAX_MS: env.int(10, 3_600_000, 600_000),
     /** Time limit of one call to the mail provider. */
-    NOTIFIER_SEND_TIMEOUT_MS: env.int(100, 600_000, 10_000),
+    NOTIFIER_SEND_TIMEOUT_MS: env.int(100, 600_000, 5_000),
+    /** /health reports the relay stalled when unpublished events wait and it has made no progress for this long. */
+    NOTIFIER_RELAY_STALL_MS: env.int(1_000, 3_600_000, 30_000),
   })
   .superRefine((c, ctx) => {
     // A re-publish after the relay's longest back-off must still be caught by the stream.

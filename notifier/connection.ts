@@ -9,6 +9,8 @@ const FIRST_RETRY_MS = 500;
 export interface NatsLink {
   nc: NatsConnection;
   connected(): boolean;
+  /** Calls `listener` each time the connection comes back (the relay stops waiting out its back-off). */
+  onReconnect(listener: () => void): void;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function connectToNats(config: NotifierConfig, stopping: Wakeup): P
       });
       log("info", "connected to NATS", { worker: "notifier", server: nc.getServer() });
       let up = true;
+      const reconnected = new Set<() => void>();
       void (async () => {
         for await (const status of nc.status()) {
           if (status.type === "disconnect") {
@@ -37,10 +40,11 @@ export async function connectToNats(config: NotifierConfig, stopping: Wakeup): P
           } else if (status.type === "reconnect") {
             up = true;
             log("info", "NATS connection restored", { worker: "notifier", server: status.server });
+            for (const listener of reconnected) listener();
           }
         }
       })();
-      return { nc, connected: () => up && !nc.isClosed() };
+      return { nc, connected: () => up && !nc.isClosed(), onReconnect: (listener) => reconnected.add(listener) };
     } catch (err) {
       const delay = backoffDelay(attempt, FIRST_RETRY_MS, config.NOTIFIER_RELAY_RETRY_MAX_MS);
       log("warn", "NATS unreachable; events wait in the outbox. Retrying", {

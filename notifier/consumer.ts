@@ -77,9 +77,10 @@ export class EmailConsumer {
         return;
       }
       const email = renderEmail(event);
+      const keepAliveMs = Math.max(500, Math.floor(this.config.NOTIFIER_ACK_WAIT_MS / 3));
       const turn = await this.rateLimit.take(
         () => msg.working(), // waiting for the rate limit is not a reason to redeliver
-        Math.max(500, Math.floor(this.config.NOTIFIER_ACK_WAIT_MS / 3)),
+        keepAliveMs,
         async (ms) => {
           await this.stopping.wait(ms);
           return this.stopping.isClosed;
@@ -89,7 +90,15 @@ export class EmailConsumer {
         msg.nak(); // stopping: another notifier can have it at once
         return;
       }
-      const sent = await this.transport.send(email, event.id);
+      // The ack wait is short, so that a crashed notifier's messages come back in seconds; while
+      // this process is alive and sending, it tells JetStream so.
+      const alive = setInterval(() => msg.working(), keepAliveMs);
+      let sent: Awaited<ReturnType<MailTransport["send"]>>;
+      try {
+        sent = await this.transport.send(email, event.id);
+      } finally {
+        clearInterval(alive);
+      }
       // Recorded as sent; a dead letter of the same event (this was a replay) is then resolved.
       await this.db.execute(sql`
         with recorded as (

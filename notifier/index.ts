@@ -34,6 +34,7 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
   const metrics = new NotifierMetrics();
   const transport = transportFor(config);
   const stopping = new Wakeup();
+  const startedAt = Date.now();
   let link: NatsLink | undefined;
   let relay: OutboxRelay | undefined;
   let consumer: EmailConsumer | undefined;
@@ -43,6 +44,8 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
     db,
     metrics,
     natsConnected: () => link?.connected() ?? false,
+    relaySinceProgress: () => relay?.sinceProgress() ?? Date.now() - startedAt,
+    relayStallMs: config.NOTIFIER_RELAY_STALL_MS,
     port: config.NOTIFIER_PORT,
     host: config.NOTIFIER_HOST,
   });
@@ -93,6 +96,9 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
 }
 
 async function main() {
+  // A rejection nobody awaited (a driver's background promise, say) is a bug to log, not a reason
+  // to stop sending email; JetStream and the outbox make every piece of work retryable.
+  process.on("unhandledRejection", (err) => log("error", "unhandled rejection (kept running)", { worker: "notifier", ...describeError(err) }));
   const config = parseNotifierConfig(process.env);
   const notifier = await startNotifier(config);
   let stopping = false;

@@ -29,7 +29,7 @@ export class NotifierMetrics {
 }
 
 /** The Prometheus text exposition (version 0.0.4) of the counters and the outbox gauges. */
-export async function renderMetrics(metrics: NotifierMetrics, db: Database): Promise<string> {
+export async function renderMetrics(metrics: NotifierMetrics, db: Database, relaySinceProgressMs: number): Promise<string> {
   const [outbox] = await db.execute<{ backlog: number; oldest: number | null }>(sql`
     select count(*)::int as backlog, extract(epoch from now() - min(occurred_at))::float8 as oldest
     from outbox_events where published_at is null`);
@@ -41,6 +41,9 @@ export async function renderMetrics(metrics: NotifierMetrics, db: Database): Pro
   metric("notifier_outbox_backlog", "gauge", "Outbox events not yet published to JetStream.", [["", outbox?.backlog ?? 0]]);
   metric("notifier_outbox_oldest_age_seconds", "gauge", "Age of the oldest unpublished outbox event (0 when none).", [
     ["", Math.max(0, outbox?.oldest ?? 0)],
+  ]);
+  metric("notifier_relay_seconds_since_progress", "gauge", "Seconds since the relay last completed a round (a growing value with a backlog: stalled).", [
+    ["", relaySinceProgressMs / 1000],
   ]);
   metric("notifier_events_published_total", "counter", "Outbox events published to JetStream (PubAck received).", [["", metrics.published]]);
   metric("notifier_publish_duplicates_total", "counter", "Re-publishes JetStream dropped by Nats-Msg-Id.", [["", metrics.publishDuplicates]]);

@@ -1,7 +1,9 @@
 import type { JetStreamClient, JetStreamManager, PubAck } from "@nats-io/jetstream";
+import { sql } from "drizzle-orm";
 import type postgres from "postgres";
 import type { Database } from "../db/client";
 import { claimUnpublished, markPublished } from "./outbox";
+import { within } from "../shared/async";
 import { describeError, log } from "../shared/http/log";
 import type { NotifierConfig } from "./config";
 import type { NatsLink } from "./connection";
@@ -14,6 +16,10 @@ const CHANNEL = "outbox";
 const FIRST_RETRY_MS = 500;
 /** How long one publish waits for its PubAck. */
 const PUBLISH_TIMEOUT_MS = 5_000;
+/** A relay statement running longer than this is cancelled by PostgreSQL. */
+const STATEMENT_TIMEOUT_MS = 10_000;
+/** A round longer than this (statements, then publishes) has hung: the loop moves on. */
+const ROUND_TIMEOUT_MS = 30_000;
 
 /**
  * Outbox → JetStream. Each round claims a batch of unpublished events in one transaction (SKIP
@@ -25,8 +31,11 @@ const PUBLISH_TIMEOUT_MS = 5_000;
 export class OutboxRelay {
   /** Rung by NOTIFY and by stop(): the next round starts at once. */
   private readonly bell = new Wakeup();
-  /** Rung only by stop(): ends a back-off sleep early. */
+  /** Rung by stop(), and by NATS coming back: ends a back-off sleep early. */
   private readonly stopping = new Wakeup();
+  private readonly retryNow = new Wakeup();
+  /** When a round last completed (whether or not it found events): what /health watches. */
+  private lastProgress = Date.now();
   private loop: Promise<void> | undefined;
   private unlisten: (() => Promise<void>) | undefined;
 
@@ -41,12 +50,19 @@ export class OutboxRelay {
   ) {}
 
   start(): void {
+    this.nats.onReconnect(() => this.retryNow.ring());
     void this.listen();
     this.loop = this.run();
   }
 
+  /** Milliseconds since the relay last completed a round. */
+  sinceProgress(): number {
+    return Date.now() - this.lastProgress;
+  }
+
   async stop(): Promise<void> {
     this.stopping.close();
+    this.retryNow.close();
     this.bell.close();
     await this.loop;
     await this.unlisten?.().catch(() => {});
@@ -85,12 +101,15 @@ export class OutboxRelay {
           await ensureConsumer(this.jsm, this.config);
           checkStream = false;
         }
-        const { claimed, published, duplicates, error } = await this.publishBatch();
+        // A round that hangs (a connection that died without a word) is abandoned: its statements
+        // time out on the server (statement_timeout), and the next round goes on.
+        const { claimed, published, duplicates, error } = await within(ROUND_TIMEOUT_MS, this.publishBatch());
         this.metrics.published += published;
         this.metrics.publishDuplicates += duplicates;
         if (error) throw error;
         if (failures > 0) log("info", "relay: publishing again", { worker: "notifier", afterFailures: failures });
         failures = 0;
+        this.lastProgress = Date.now();
         // A full batch means more may be waiting: go straight on.
         if (claimed < this.config.NOTIFIER_RELAY_BATCH_SIZE) await this.bell.wait(this.config.NOTIFIER_POLL_MS);
       } catch (err) {
@@ -104,7 +123,7 @@ export class OutboxRelay {
           retryInMs: delay,
           error: describeError(err).error,
         });
-        await this.stopping.wait(delay);
+        await this.retryNow.wait(delay);
       }
     }
   }
@@ -115,6 +134,7 @@ export class OutboxRelay {
    */
   private publishBatch(): Promise<{ claimed: number; published: number; duplicates: number; error?: unknown }> {
     return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('statement_timeout', ${String(STATEMENT_TIMEOUT_MS)}, true)`);
       const rows = await claimUnpublished(tx, this.config.NOTIFIER_RELAY_BATCH_SIZE);
       if (rows.length === 0) return { claimed: 0, published: 0, duplicates: 0 };
       const results = await Promise.allSettled(

@@ -2,15 +2,12 @@ import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { Database } from "../db/client";
+import { within } from "../shared/async";
 import { errorEnvelope } from "../shared/errors";
 import { describeError, log } from "../shared/http/log";
 import { type NotifierMetrics, renderMetrics } from "./metrics";
 
 const CHECK_TIMEOUT_MS = 2_000;
-
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
-}
 
 export interface HealthServer {
   url: string;
@@ -25,18 +22,33 @@ export function serveHealthAndMetrics(options: {
   db: Database;
   metrics: NotifierMetrics;
   natsConnected: () => boolean;
+  /** Milliseconds since the relay last completed a round (since start-up before it runs). */
+  relaySinceProgress: () => number;
+  relayStallMs: number;
   port: number;
   host: string;
 }): Promise<HealthServer> {
   const app = new Hono();
   app.get("/health", async (c) => {
-    const database = await within(CHECK_TIMEOUT_MS, options.db.execute(sql`select 1`)).then(
-      () => "ok" as const,
-      () => "down" as const,
+    // One query answers both: the database is up, and how long the oldest unpublished event waits.
+    const oldest = await within(
+      CHECK_TIMEOUT_MS,
+      options.db.execute<{ ms: number | null }>(sql`
+        select (extract(epoch from now() - min(occurred_at)) * 1000)::float8 as ms from outbox_events where published_at is null`),
+    ).then(
+      (rows) => rows[0]?.ms ?? 0,
+      () => undefined,
     );
-    const checks = { database, nats: options.natsConnected() ? ("ok" as const) : ("down" as const) };
+    const database = oldest === undefined ? ("down" as const) : ("ok" as const);
+    // Stalled: events have waited longer than the threshold and the relay has not finished a round in as long.
+    const stuck = options.relaySinceProgress() > options.relayStallMs && (oldest === undefined || oldest > options.relayStallMs);
+    const checks = {
+      database,
+      nats: options.natsConnected() ? ("ok" as const) : ("down" as const),
+      relay: stuck ? ("stalled" as const) : ("ok" as const),
+    };
     const down = Object.entries(checks)
-      .filter(([, v]) => v === "down")
+      .filter(([, v]) => v !== "ok")
       .map(([k]) => k);
     c.header("Cache-Control", "no-store");
     if (down.length === 0) return c.json({ status: "ok", checks }, 200);
@@ -45,7 +57,7 @@ export function serveHealthAndMetrics(options: {
   });
   app.get("/metrics", async (c) => {
     try {
-      const body = await within(CHECK_TIMEOUT_MS, renderMetrics(options.metrics, options.db));
+      const body = await within(CHECK_TIMEOUT_MS, renderMetrics(options.metrics, options.db, options.relaySinceProgress()));
       return c.body(body, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store" });
     } catch (err) {
       log("warn", "metrics: the outbox gauges need the database", { worker: "notifier", error: describeError(err).error });

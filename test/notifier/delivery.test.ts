@@ -180,7 +180,7 @@ describe("GET /health and /metrics", () => {
   it("report the database, NATS, the outbox and the counters", async () => {
     const health = await fetch(`${notifier.url}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok", checks: { database: "ok", nats: "ok" } });
+    expect(await health.json()).toEqual({ status: "ok", checks: { database: "ok", nats: "ok", relay: "ok" } });
 
     const metrics = await fetch(`${notifier.url}/metrics`);
     expect(metrics.headers.get("content-type")).toMatch(/^text\/plain; version=0.0.4/);

@@ -64,7 +64,17 @@ describe("one email per event type", () => {
 
   it("each type has its own subject", () => {
     const subjects = BOOKING_EVENT_TYPES.map((type) => renderEmail(event(`bookings.${type}`)).subject.split(":")[0]);
-    expect(subjects).toEqual(["Seats held on AI 865 DEL → JFK", "Booking confirmed", "Booking cancelled", "Your hold expired", "Reminder"]);
+    expect(subjects).toEqual([
+      "Seats held on AI 865 DEL → JFK",
+      "Booking confirmed",
+      "Booking cancelled",
+      "Your hold expired",
+      "Reminder",
+      "Your flight's time changed",
+      "Your flight is delayed",
+      "Gate change",
+      "Your flight is cancelled",
+    ]);
   });
 
   it("escapes names in HTML", () => {
@@ -144,7 +154,7 @@ describe("configuration", () => {
       NOTIFIER_PORT: 8791,
       MAIL_DIR: ".data/mail",
       NOTIFIER_MAX_DELIVERIES: 5,
-      NOTIFIER_ACK_WAIT_MS: 30_000,
+      NOTIFIER_ACK_WAIT_MS: 10_000,
       NATS_DUPLICATE_WINDOW_MS: 120_000,
     });
     expect(config.NOTIFIER_RELAY_RETRY_MAX_MS).toBeLessThan(config.NATS_DUPLICATE_WINDOW_MS);

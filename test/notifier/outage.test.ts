@@ -32,7 +32,7 @@ describe("NATS is down", () => {
     expect(waiting!.n).toBe(100);
     const down = await fetch(`${notifier.url}/health`);
     expect(down.status).toBe(503);
-    expect((await down.json()).checks).toEqual({ database: "ok", nats: "down" });
+    expect((await down.json()).checks).toEqual({ database: "ok", nats: "down", relay: "ok" });
     const metrics = await (await fetch(`${notifier.url}/metrics`)).text();
     expect(metrics).toMatch(/^notifier_outbox_backlog 100$/m);
     expect(metrics).toMatch(/^notifier_outbox_oldest_age_seconds [\d.]+$/m);
