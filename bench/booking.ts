@@ -154,7 +154,7 @@ function domainHold(url: string, userIds: string[]): Hold {
   const db = createDatabase(url); // the same pool the worker uses (one per URL, PG_POOL_MAX connections)
   return async (client, flightId) => {
     try {
-      await db.transaction((tx) => holdSeats(tx, userIds[client]!, { flightId, passengers: [{ name: PASSENGER }] }, HOLD_MINUTES));
+      await holdSeats(db, userIds[client]!, { legs: [{ flightId, cabin: "economy", seats: [], path: "flightId" }], passengers: [{ name: PASSENGER }] }, HOLD_MINUTES);
       return { kind: "ok" };
     } catch (err) {
       if (err instanceof AppError && err.code === "SEATS_UNAVAILABLE") return { kind: "full" };
@@ -181,17 +181,20 @@ function rawHold(sql: postgres.Sql, userIds: string[]): Hold {
           limit 1
           for update skip locked`;
         if (!seat) throw new FlightFull();
-        const [created] = await tx<{ id: string; hold_expires_at: Date }[]>`
-          insert into bookings (user_id, flight_id, total_amount, currency, hold_expires_at)
-          select ${userIds[client]!}, id, price_amount, currency, now() + make_interval(mins => ${HOLD_MINUTES})
-          from flights where id = ${flightId}
-          returning id, hold_expires_at`;
+        const [created] = await tx<{ id: string; hold_expires_at: Date; fare: string }[]>`
+          insert into bookings (user_id, total_amount, currency, hold_expires_at)
+          select ${userIds[client]!}, fc.price_amount, f.currency, now() + make_interval(mins => ${HOLD_MINUTES})
+          from flights f join flight_cabins fc on fc.flight_id = f.id and fc.cabin = 'economy' where f.id = ${flightId}
+          returning id, hold_expires_at, total_amount as fare`;
+        await tx`
+          insert into booking_flights (booking_id, position, flight_id, cabin, fare_amount)
+          values (${created!.id}, 0, ${flightId}, 'economy', ${created!.fare})`;
         await tx`
           update seats set booking_id = ${created!.id}, held_until = ${created!.hold_expires_at}
           where flight_id = ${flightId} and row = ${seat.row} and letter = ${seat.letter}`;
         await tx`
-          insert into booking_passengers (booking_id, position, name, row, letter)
-          values (${created!.id}, 0, ${PASSENGER}, ${seat.row}, ${seat.letter})`;
+          insert into booking_passengers (booking_id, flight_id, position, name, row, letter)
+          values (${created!.id}, ${flightId}, 0, ${PASSENGER}, ${seat.row}, ${seat.letter})`;
         await tx`
           insert into outbox_events (id, type, payload)
           values (gen_random_uuid(), 'bookings.held',
@@ -225,13 +228,16 @@ async function createCatalog(sql: postgres.Sql) {
         from generate_series(1, ${layout.flights}::int) g
       )
       insert into flights (flight_number, airplane_id, origin, destination, departure_time, arrival_time,
-        departure_local_date, departure_local_minute, duration_minutes, price_amount, currency, capacity)
+        departure_local_date, departure_local_minute, duration_minutes, currency, capacity)
       select ${prefix} || ' ' || g, ${plane!.id}, 'BKA', 'BKB', departure, departure + interval '2 hours',
         (departure at time zone 'Asia/Kolkata')::date,
         (extract(hour from departure at time zone 'Asia/Kolkata') * 60 + extract(minute from departure at time zone 'Asia/Kolkata'))::smallint,
-        120, 10000, 'INR', ${layout.rows * layout.seatsPerRow}
+        120, 'INR', ${layout.rows * layout.seatsPerRow}
       from f order by g
       returning id`;
+    await sql`
+      insert into flight_cabins (flight_id, cabin, price_amount, capacity)
+      select id, 'economy', 10000, ${layout.rows * layout.seatsPerRow} from flights where airplane_id = ${plane!.id}`;
     await sql`
       insert into seats (flight_id, row, letter, cabin)
       select f.id, r, substr(${SEAT_LETTERS}, l, 1), 'economy'
@@ -259,9 +265,9 @@ async function createUsers(sql: postgres.Sql, url: string, key: PrivateJwk) {
 
 /** Every hold gone and every seat free again, without dead rows left for the next scenario to scan. */
 async function reset(sql: postgres.Sql) {
-  await sql`truncate outbox_events, booking_passengers, payments, refunds, idempotency_keys, bookings`;
+  await sql`truncate outbox_events, booking_passengers, booking_flights, booking_changes, payments, refunds, idempotency_keys, bookings`;
   await sql`update seats set booking_id = null, held_until = null where booking_id is not null`;
-  await sql`vacuum (analyze) seats, bookings, booking_passengers, outbox_events`;
+  await sql`vacuum (analyze) seats, bookings, booking_flights, booking_passengers, outbox_events`;
 }
 
 /**
@@ -272,10 +278,10 @@ async function reset(sql: postgres.Sql) {
 async function oversold(sql: postgres.Sql) {
   const [row] = await sql<{ doubles: number; mismatched: number; miscounted: number; live: number }[]>`
     with live as (
-      select id, flight_id from bookings
+      select id from bookings
       where status = 'confirmed' or (status = 'held' and hold_expires_at > now())
     ), passengers as (
-      select l.id as booking_id, l.flight_id, p.row, p.letter from live l join booking_passengers p on p.booking_id = l.id
+      select l.id as booking_id, p.flight_id, p.row, p.letter from live l join booking_passengers p on p.booking_id = l.id
     )
     select
       (select count(*)::int from (select 1 from passengers group by flight_id, row, letter having count(*) > 1) d) as doubles,

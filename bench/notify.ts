@@ -115,13 +115,16 @@ async function sdkCeiling(stub: Awaited<ReturnType<typeof startResendStub>>, con
 async function confirmedBookings(sql: postgres.Sql, count: number): Promise<string[]> {
   await seedCatalog(sql, { days: 1 });
   const [user] = await sql`insert into users (email, name, password_hash) values ('bench@example.com', 'Bench Passenger', 'x') returning id`;
-  const [flight] = await sql`select id, price_amount, currency from flights order by departure_time desc limit 1`;
+  const [flight] = await sql`select f.id, fc.price_amount, f.currency from flights f
+    join flight_cabins fc on fc.flight_id = f.id and fc.cabin = 'economy' order by f.departure_time desc limit 1`;
   const rows = await sql`
-    insert into bookings (user_id, flight_id, status, total_amount, currency, hold_expires_at, confirmed_at)
-    select ${user!.id}, ${flight!.id}, 'confirmed', ${flight!.price_amount}, ${flight!.currency}, now(), now()
+    insert into bookings (user_id, status, total_amount, currency, hold_expires_at, confirmed_at)
+    select ${user!.id}, 'confirmed', ${flight!.price_amount}, ${flight!.currency}, now(), now()
     from generate_series(1, ${count}) returning id`;
-  await sql`insert into booking_passengers (booking_id, position, name, row, letter)
-    select id, 0, 'Bench Passenger', 1, 'A' from bookings`;
+  await sql`insert into booking_flights (booking_id, position, flight_id, cabin, fare_amount)
+    select id, 0, ${flight!.id}, 'economy', total_amount from bookings`;
+  await sql`insert into booking_passengers (booking_id, flight_id, position, name, row, letter)
+    select id, ${flight!.id}, 0, 'Bench Passenger', 1, 'A' from bookings`;
   return rows.map((r) => r.id as string);
 }
 

@@ -112,8 +112,8 @@ async function explain(url: string) {
   const db = drizzle(sql, { schema, logger: { logQuery: (query, params) => captured.push({ query, params }) } });
   const routes = buildRoutes().filter((r) => r.domestic);
   const r = routes[0]!;
-  await searchFlights(db, { from: r.origin.code, to: r.destination.code, date: addDays(START, 3), passengers: 2, limit: 20, sort: "price" });
-  await searchItineraries(db, { from: "GOI", to: "CCU", date: addDays(START, 3), passengers: 2, maxStops: 1, limit: 20, sort: "duration" });
+  await searchFlights(db, { from: r.origin.code, to: r.destination.code, date: addDays(START, 3), passengers: 2, cabin: "economy", limit: 20, sort: "price" });
+  await searchItineraries(db, { from: "GOI", to: "CCU", date: addDays(START, 3), passengers: 2, cabin: "economy", maxStops: 1, limit: 20, sort: "duration" });
   for (const [title, statement] of [["flight search (route + date, sort=price, passengers=2)", captured[0]], ["itineraries", captured[captured.length - 2]]] as const) {
     if (!statement) continue;
     const plan = await sql.unsafe(`explain (analyze, buffers, costs off) ${statement.query}`, statement.params as never[]);

@@ -46,13 +46,35 @@ export const BookingEventSchema = z.object({
     flightNumber: z.string(),
     from: z.string(),
     to: z.string(),
-    /** Instants with offset, plus the airports' zones so a reader can show local times. */
+    /**
+   * The flight the event is about (the booking's first, unless the event is about another, as a
+   * reminder or an airline change is): instants with offset, plus the airports' zones so a reader
+   * can show local times. `seats` and `passengers` are those of this flight.
+   */
     departureTime: z.string(),
     departureTimeZone: z.string(),
     arrivalTime: z.string(),
     arrivalTimeZone: z.string(),
     seats: z.array(z.string()),
     passengers: z.array(z.object({ name: z.string(), seat: z.string() })),
+    /** Every flight of the booking in journey order, each with its cabin and seats. */
+    legs: z
+      .array(
+        z.object({
+          flightId: z.uuid(),
+          flightNumber: z.string(),
+          from: z.string(),
+          to: z.string(),
+          departureTime: z.string(),
+          departureTimeZone: z.string(),
+          arrivalTime: z.string(),
+          arrivalTimeZone: z.string(),
+          cabin: z.string(),
+          seats: z.array(z.string()),
+          passengers: z.array(z.object({ name: z.string(), seat: z.string() })),
+        }),
+      )
+      .optional(),
     totalAmount: z.object({ amount: z.number().int(), currency: z.string() }),
     holdExpiresAt: z.string(),
   }),

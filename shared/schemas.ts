@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { flightStatus } from "../db/schema/catalog";
+import { cabinClass, flightStatus } from "../db/schema/catalog";
 import { INSTANT_RANGE, inInstantRange } from "./time";
 
 /** Wire shapes more than one worker speaks (API.md, Conventions). */
@@ -37,6 +37,13 @@ export function scheduleProblem(departure: string, arrival: string): string | un
 }
 
 export const FlightStatus = z.enum(flightStatus.enumValues);
+export const CabinName = z.enum(cabinClass.enumValues);
+
+/** A fare per cabin the flight sells, all in the flight's one currency. */
+export const Prices = z
+  .object({ economy: Money.optional(), business: Money.optional(), first: Money.optional() })
+  .strict()
+  .openapi("Prices", { example: { economy: { amount: 549900, currency: "INR" }, business: { amount: 1899900, currency: "INR" } } });
 
 export const Flight = z
   .object({
@@ -48,11 +55,29 @@ export const Flight = z
     departureTime: z.string().openapi({ description: "In the departure airport's local time, with offset" }),
     arrivalTime: z.string().openapi({ description: "In the arrival airport's local time, with offset" }),
     durationMinutes: z.number().int(),
+    cabin: CabinName.nullable().openapi({ description: "The cabin `price` and `seatsAvailable` are of: the one searched for, else economy (or the cheapest on sale)" }),
     price: Money,
-    seatsAvailable: z.number().int(),
+    seatsAvailable: z.number().int().openapi({ description: "In `cabin` when searching by cabin; in every cabin otherwise" }),
+    prices: Prices,
+    cabins: z.array(z.object({ cabin: CabinName, price: Money, seatsAvailable: z.number().int(), capacity: z.number().int() })),
     capacity: z.number().int(),
     boardingGate: z.string().nullable(),
     status: FlightStatus,
   })
   .openapi("Flight");
 
+
+/** The fares of a flight, by cabin: what `prices` (or `price` alone) says. */
+export type Fares = Partial<Record<z.output<typeof CabinName>, Amount>>;
+
+/**
+ * `prices`, or `price` alone as the economy fare (still accepted for clients of the single
+ * price); issues for both at once, or for fares in more than one currency.
+ */
+export function faresOf(input: { price?: Amount; prices?: Fares }, ctx?: z.RefinementCtx): Fares | undefined {
+  if (input.price && input.prices) ctx?.addIssue({ code: "custom", path: ["price"], message: "give prices or price, not both" });
+  const fares = input.prices ?? (input.price ? { economy: input.price } : undefined);
+  const currencies = new Set(Object.values(fares ?? {}).map((f) => f.currency));
+  if (currencies.size > 1) ctx?.addIssue({ code: "custom", path: ["prices"], message: "must all be in one currency" });
+  return fares;
+}

@@ -16,7 +16,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "./auth";
-import { flights } from "./catalog";
+import { cabinClass, flights } from "./catalog";
 
 export const bookingStatus = pgEnum("booking_status", ["held", "confirmed", "cancelled", "expired"]);
 
@@ -32,9 +32,6 @@ export const bookings = pgTable(
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id),
-    flightId: uuid("flight_id")
-      .notNull()
-      .references(() => flights.id),
     status: bookingStatus("status").notNull().default("held"),
     totalAmount: bigint("total_amount", { mode: "number" }).notNull(),
     currency: char("currency", { length: 3 }).notNull(),
@@ -44,30 +41,57 @@ export const bookings = pgTable(
     confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
     cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
     expiredAt: timestamp("expired_at", { withTimezone: true }),
-    reminderSentAt: timestamp("reminder_sent_at", { withTimezone: true }),
   },
   (t) => [
     index("bookings_user_idx").on(t.userId, t.createdAt.desc(), t.id.desc()),
-    index("bookings_flight_idx").on(t.flightId),
     // What the expiry job scans: only live holds.
     index("bookings_hold_expiry_idx").on(t.holdExpiresAt).where(sql`${t.status} = 'held'`),
-    // What the reminder job scans: confirmed bookings not yet reminded.
-    index("bookings_reminder_idx").on(t.flightId).where(sql`${t.status} = 'confirmed' and ${t.reminderSentAt} is null`),
   ],
 );
 
+/**
+ * The flights of a booking, in journey order (a single flight, a connection, a return trip: up to
+ * 4), each in one cabin at its fare per passenger. Every passenger has a seat on every one.
+ */
+export const bookingFlights = pgTable(
+  "booking_flights",
+  {
+    bookingId: uuid("booking_id")
+      .notNull()
+      .references(() => bookings.id, { onDelete: "cascade" }),
+    position: smallint("position").notNull(),
+    flightId: uuid("flight_id")
+      .notNull()
+      .references(() => flights.id),
+    cabin: cabinClass("cabin").notNull(),
+    fareAmount: bigint("fare_amount", { mode: "number" }).notNull(),
+    /** Reminders go out per flight of a confirmed booking, once. */
+    reminderSentAt: timestamp("reminder_sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.bookingId, t.position] }),
+    uniqueIndex("booking_flights_flight_key").on(t.flightId, t.bookingId),
+    // What the reminder job scans: flights not yet reminded.
+    index("booking_flights_reminder_idx").on(t.flightId).where(sql`${t.reminderSentAt} is null`),
+  ],
+);
+
+/** A passenger's seat on one flight of the booking: one row per passenger and flight. */
 export const bookingPassengers = pgTable(
   "booking_passengers",
   {
     bookingId: uuid("booking_id")
       .notNull()
       .references(() => bookings.id, { onDelete: "cascade" }),
+    flightId: uuid("flight_id")
+      .notNull()
+      .references(() => flights.id),
     position: smallint("position").notNull(),
     name: text("name").notNull(),
     row: smallint("row").notNull(),
     letter: char("letter", { length: 1 }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.bookingId, t.position] })],
+  (t) => [primaryKey({ columns: [t.bookingId, t.flightId, t.position] })],
 );
 
 export const payments = pgTable(

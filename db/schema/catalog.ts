@@ -84,7 +84,7 @@ export const flights = pgTable(
     departureLocalDate: date("departure_local_date").notNull(),
     departureLocalMinute: smallint("departure_local_minute").notNull(),
     durationMinutes: integer("duration_minutes").notNull(),
-    priceAmount: bigint("price_amount", { mode: "number" }).notNull(),
+    /** Every fare of the flight is in this currency (flight_cabins). */
     currency: char("currency", { length: 3 }).notNull(),
     boardingGate: text("boarding_gate"),
     status: flightStatus("status").notNull().default("scheduled"),
@@ -95,13 +95,29 @@ export const flights = pgTable(
   (t) => [
     check("flights_route", sql`${t.origin} <> ${t.destination}`),
     check("flights_times", sql`${t.arrivalTime} > ${t.departureTime}`),
-    check("flights_price", sql`${t.priceAmount} >= 0`),
     // Origin + local day (+ destination): the main search, and the first legs of itineraries.
     // Route + instant: the second leg of a connection.
     index("flights_route_day_idx").on(t.origin, t.departureLocalDate, t.destination, t.departureTime),
     index("flights_route_time_idx").on(t.origin, t.destination, t.departureTime),
     index("flights_departure_idx").on(t.departureTime, t.id),
   ],
+);
+
+/**
+ * The cabins a flight sells: each with its fare (per passenger, minor units of the flight's
+ * currency) and its number of seats. A cabin of the airplane without a row here is not for sale.
+ */
+export const flightCabins = pgTable(
+  "flight_cabins",
+  {
+    flightId: uuid("flight_id")
+      .notNull()
+      .references(() => flights.id, { onDelete: "cascade" }),
+    cabin: cabinClass("cabin").notNull(),
+    priceAmount: bigint("price_amount", { mode: "number" }).notNull(),
+    capacity: integer("capacity").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.flightId, t.cabin] }), check("flight_cabins_price", sql`${t.priceAmount} >= 0`)],
 );
 
 /** Seat letters across a row, left to right: A to K without I (too like 1), so at most 10 a row. */
@@ -128,7 +144,7 @@ export const seats = pgTable(
     primaryKey({ columns: [t.flightId, t.row, t.letter] }),
     // Only taken seats are in this index, so counting a flight's taken seats reads a few entries.
     index("seats_taken_idx")
-      .on(t.flightId, t.heldUntil)
+      .on(t.flightId, t.cabin, t.heldUntil)
       .where(sql`${t.bookingId} is not null`),
   ],
 );

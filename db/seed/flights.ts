@@ -166,10 +166,15 @@ async function insertBatch(tx: postgres.TransactionSql, s: Schedule, { idBase, l
       join airports ap on ap.code = s.origin
     ),
     plane as (${seatMaps(tx, [...new Set(c.airplaneIds)])}),
+    plane_cabin as (
+      select p.airplane_id, c.cabin, count(*)::int as capacity from plane p, unnest(p.cabins) as c(cabin) group by 1, 2
+    ),
     timed as (
       select n, slot.*, departure_time,
              (departure_time at time zone slot.time_zone)::date as local_date,
-             lpad(to_hex(${idBase}::bigint + n), 12, '0') as id_time
+             lpad(to_hex(${idBase}::bigint + n), 12, '0') as id_time,
+             -- The economy fare: a deterministic spread of -15%..+30% per flight, to whole rupees / dollars.
+             round(slot.base_price * (0.85 + 0.45 * ((n * 2654435761) % 4294967296) / 4294967296.0) / 100) * 100 as fare
       from generate_series(${lo}::bigint, ${hi - 1}::bigint) as n
       join slot on slot.idx = n % ${daily}
       cross join lateral (
@@ -177,24 +182,33 @@ async function insertBatch(tx: postgres.TransactionSql, s: Schedule, { idBase, l
                at time zone slot.time_zone as departure_time
       ) d
     ),
+    identified as (
+      select (substr(id_time, 1, 8) || '-' || substr(id_time, 9, 4) || '-7' || substr(gen_random_uuid()::text, 16))::uuid as id, t.*
+      from timed t
+    ),
     new_flight as (
       insert into flights (id, flight_number, airplane_id, origin, destination, departure_time, arrival_time,
-                           departure_local_date, departure_local_minute, duration_minutes, price_amount, currency,
-                           status, capacity)
-      select (substr(id_time, 1, 8) || '-' || substr(id_time, 9, 4) || '-7' || substr(gen_random_uuid()::text, 16))::uuid,
-             t.flight_number, t.airplane_id, t.origin, t.destination, t.departure_time,
+                           departure_local_date, departure_local_minute, duration_minutes, currency, status, capacity)
+      select t.id, t.flight_number, t.airplane_id, t.origin, t.destination, t.departure_time,
              t.departure_time + make_interval(mins => t.duration),
              t.local_date,
              extract(epoch from (t.departure_time at time zone t.time_zone)::time)::int / 60,
-             t.duration,
-             -- A deterministic spread of -15%..+30% per flight, to whole rupees / dollars.
-             round(t.base_price * (0.85 + 0.45 * ((t.n * 2654435761) % 4294967296) / 4294967296.0) / 100) * 100,
-             t.currency, 'scheduled', p.capacity
-      from timed t
+             t.duration, t.currency, 'scheduled', p.capacity
+      from identified t
       join plane p on p.airplane_id = t.airplane_id
       ${notThere}
       order by t.n
       returning id, airplane_id, capacity
+    ),
+    new_cabin as (
+      -- Every cabin of the airplane on sale: business at about 3.2 and first at about 6.5 times the
+      -- economy fare, to whole units.
+      insert into flight_cabins (flight_id, cabin, price_amount, capacity)
+      select f.id, pc.cabin::cabin_class,
+             round(t.fare * case pc.cabin when 'first' then 6.5 when 'business' then 3.2 else 1 end / 100) * 100, pc.capacity
+      from new_flight f
+      join identified t on t.id = f.id
+      join plane_cabin pc on pc.airplane_id = f.airplane_id
     ),
     new_seat as (
       insert into seats (flight_id, row, letter, cabin)

@@ -148,12 +148,19 @@ function choiceLines(event: BookingEvent): string[] {
 export function renderEmail(event: BookingEvent): Email {
   const b = event.booking;
   const content = contentFor(eventTypeOf(event), event);
+  // A journey of several flights lists each; one flight, as it always did.
+  const legs = b.legs && b.legs.length > 1 ? b.legs : [{ ...b, cabin: undefined }];
   const details: [string, string][] = [
     ["Booking", b.id],
-    ["Flight", `${b.flightNumber}, ${b.from} → ${b.to}`],
-    ["Departs", `${localDateTime(b.departureTime, b.departureTimeZone)} (${b.from} local time)`],
-    ["Arrives", `${localDateTime(b.arrivalTime, b.arrivalTimeZone)} (${b.to} local time)`],
-    ["Passengers", b.passengers.map((p) => `${p.name} (${p.seat})`).join(", ")],
+    ...legs.flatMap((leg, i): [string, string][] => {
+      const n = legs.length > 1 ? ` ${i + 1}` : "";
+      return [
+        [`Flight${n}`, `${leg.flightNumber}, ${leg.from} → ${leg.to}${leg.cabin ? ` (${leg.cabin})` : ""}`],
+        [`Departs${n}`, `${localDateTime(leg.departureTime, leg.departureTimeZone)} (${leg.from} local time)`],
+        [`Arrives${n}`, `${localDateTime(leg.arrivalTime, leg.arrivalTimeZone)} (${leg.to} local time)`],
+        [`Passengers${n}`, leg.passengers.map((p) => `${p.name} (${p.seat})`).join(", ")],
+      ];
+    }),
     ["Total", money(b.totalAmount)],
   ];
 

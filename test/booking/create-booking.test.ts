@@ -68,7 +68,7 @@ describe("happy", () => {
     expect(second.status).toBe(201);
     expect(second.text).toBe(first.text);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
-    const [count] = await db.sql()`select count(*)::int as n from bookings where flight_id = ${flight.id}`;
+    const [count] = await db.sql()`select count(*)::int as n from booking_flights where flight_id = ${flight.id}`;
     expect(count?.n).toBe(1);
 
     const other = await hold(accessToken, flight.id, [{ name: "B", seat: "1B" }], { "idempotency-key": "hold-1" });
@@ -120,7 +120,7 @@ describe("errors", () => {
     await bad([{ name: "A", seat: "9A" }], "passengers.0.seat");
     await bad([{ name: "A", seat: "1A" }, { name: "B", seat: "1a" }], "passengers.1.seat");
     await bad([{ name: "" }], "passengers.0.name");
-    const [count] = await db.sql()`select count(*)::int as n from bookings where flight_id = ${flight.id}`;
+    const [count] = await db.sql()`select count(*)::int as n from booking_flights where flight_id = ${flight.id}`;
     expect(count?.n).toBe(0);
   });
 

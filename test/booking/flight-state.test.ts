@@ -41,7 +41,7 @@ describe("paying", () => {
     expect(moved.status).toBe(200);
     const res = await pay(accessToken, booking.id, booking.totalAmount.amount);
     expect(res.status).toBe(409);
-    expect(res.body.error.details).toEqual({ reason: "FLIGHT_DEPARTED" });
+    expect(res.body.error.details).toEqual({ reason: "FLIGHT_DEPARTED", flightId: flight.id });
     expect(await payments(booking.id)).toBe(0);
   });
 
@@ -56,7 +56,7 @@ describe("paying", () => {
     await db.sql()`update flights set departure_time = now() - interval '1 second' where id = ${flight.id}`;
     const res = await pay(accessToken, booking.id, booking.totalAmount.amount);
     expect(res.status).toBe(409);
-    expect(res.body.error.details).toEqual({ reason: "FLIGHT_DEPARTED" });
+    expect(res.body.error.details).toEqual({ reason: "FLIGHT_DEPARTED", flightId: flight.id });
     expect(await payments(booking.id)).toBe(0);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { useFlightFixture } from "../support/catalog";
+import { THREE_CABINS, useFlightFixture } from "../support/catalog";
 import { expectAdminOnly } from "../support/security";
 
-const { call, adminToken, newUser, db, planeId, flightInput, refusedCallers } = useFlightFixture();
+const { call, adminToken, newUser, db, planeId, flightInput, refusedCallers, airplane } = useFlightFixture();
 
 const create = (body: Record<string, unknown>, token = adminToken()) => call("POST", "/api/v1/flights", { body, token });
 const flightCount = () => db.sql()`select count(*)::int as n from flights`;
@@ -20,14 +20,51 @@ describe("happy", () => {
       departureTime: "2030-03-01T07:30:00+05:30",
       arrivalTime: "2030-03-01T11:30:00+00:00",
       durationMinutes: 570,
+      cabin: "economy",
       price: { amount: 5499000, currency: "INR" },
       seatsAvailable: 20,
+      prices: { economy: { amount: 5499000, currency: "INR" } },
+      cabins: [{ cabin: "economy", price: { amount: 5499000, currency: "INR" }, seatsAvailable: 20, capacity: 20 }],
       capacity: 20,
       boardingGate: "12B",
       status: "scheduled",
     });
     const [row] = await db.sql()`select departure_local_date::text as d, departure_local_minute as m from flights where id = ${res.body.data.id}`;
     expect(row).toEqual({ d: "2030-03-01", m: 7 * 60 + 30 });
+  });
+});
+
+describe("fares by cabin", () => {
+  it("sells each cabin given in prices at its fare; search shows the cabin asked for", async () => {
+    const plane = await airplane(THREE_CABINS);
+    const prices = { economy: { amount: 500000, currency: "INR" }, business: { amount: 1600000, currency: "INR" } };
+    const res = await create({ ...flightInput(), price: undefined, airplaneId: plane.id, prices, departureTime: "2030-03-02T02:00:00Z", arrivalTime: "2030-03-02T11:30:00Z" });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.data.prices).toEqual(prices);
+    expect(res.body.data.cabins).toEqual([
+      { cabin: "business", price: prices.business, seatsAvailable: 8, capacity: 8 },
+      { cabin: "economy", price: prices.economy, seatsAvailable: 18, capacity: 18 },
+    ]);
+    // The first-class seats exist but are not on sale.
+    expect(res.body.data.seatsAvailable).toBe(26);
+    const search = (cabin?: string) => call("GET", `/api/v1/flights?from=DEL&to=LHR&date=2030-03-02${cabin ? `&cabin=${cabin}` : ""}`);
+    const economy = (await search()).body.data.find((f: { id: string }) => f.id === res.body.data.id);
+    const business = (await search("business")).body.data.find((f: { id: string }) => f.id === res.body.data.id);
+    expect([economy.cabin, economy.price.amount, economy.seatsAvailable]).toEqual(["economy", 500000, 18]);
+    expect([business.cabin, business.price.amount, business.seatsAvailable]).toEqual(["business", 1600000, 8]);
+    expect((await search("first")).body.data.map((f: { id: string }) => f.id)).not.toContain(res.body.data.id);
+  });
+
+  it("refuses both price and prices, fares in two currencies, and a cabin the airplane lacks", async () => {
+    const both = await create({ ...flightInput(), prices: { economy: { amount: 1, currency: "INR" } } });
+    expect(both.body.error.details).toEqual([{ path: "price", message: "give prices or price, not both" }]);
+    const mixed = await create({ ...flightInput(), price: undefined, prices: { economy: { amount: 1, currency: "INR" }, business: { amount: 1, currency: "USD" } } });
+    expect(mixed.body.error.details).toEqual([{ path: "prices", message: "must all be in one currency" }]);
+    const none = await create({ ...flightInput(), price: undefined });
+    expect(none.body.error.details).toEqual([{ path: "prices", message: "must name a fare for at least one cabin" }]);
+    const lacking = await create({ ...flightInput(), price: undefined, prices: { first: { amount: 1, currency: "INR" } } });
+    expect(lacking.status).toBe(400);
+    expect(lacking.body.error.details).toEqual([{ path: "prices.first", message: "the airplane has no first cabin" }]);
   });
 });
 

@@ -12,6 +12,16 @@ beforeAll(async () => {
 });
 
 describe("happy", () => {
+  it("a cabin not on sale (price alone is the economy fare) shows its seats, none available, and no price", async () => {
+    const plane = await airplane(THREE_CABINS);
+    const f = await flight({ airplaneId: plane.id, from: "SGA", to: "SGB", departureTime: "2030-01-02T10:00:00Z", arrivalTime: "2030-01-02T12:00:00Z" });
+    expect(f.prices).toEqual({ economy: { amount: 10000, currency: "INR" } });
+    expect(f.seatsAvailable).toBe(18);
+    const map = await seatMap(f.id);
+    expect(map.cabins[0]).toMatchObject({ cabin: "first", price: null });
+    expect(map.cabins[0].rows[0].seats.every((s: { available: boolean }) => !s.available)).toBe(true);
+  });
+
   it("a flight gets one seat per place, cabins front to back, rows continuous", async () => {
     const plane = await airplane(THREE_CABINS);
     const f = await flight({
@@ -20,11 +30,13 @@ describe("happy", () => {
       to: "SGB",
       departureTime: "2030-01-01T10:00:00Z",
       arrivalTime: "2030-01-01T12:00:00Z",
+      prices: { economy: { amount: 5000, currency: "INR" }, business: { amount: 16000, currency: "INR" }, first: { amount: 32000, currency: "INR" } },
     });
     expect(f.seatsAvailable).toBe(28);
 
     const map = await seatMap(f.id);
     expect(map.cabins.map((c: { cabin: string }) => c.cabin)).toEqual(["first", "business", "economy"]);
+    expect(map.cabins.map((c: { price: { amount: number } }) => c.price.amount)).toEqual([32000, 16000, 5000]);
     const rowsOf = (i: number) => map.cabins[i].rows.map((r: { row: number }) => r.row);
     expect([rowsOf(0), rowsOf(1), rowsOf(2)]).toEqual([[1], [2, 3], [4, 5, 6]]);
     expect(map.cabins[0].rows[0].seats).toEqual([

@@ -19,6 +19,7 @@ export function useBooking(options = { holdMinutes: 15 }) {
     });
     await catalog.airport("BKA", "Asia/Kolkata");
     await catalog.airport("BKB", "Asia/Kolkata");
+    await catalog.airport("BKC", "Asia/Kolkata");
     const planes = new Map<string, string>();
     airplaneFor = async (rows, seatsPerRow) => {
       const key = `${rows}x${seatsPerRow}`;
@@ -39,6 +40,31 @@ export function useBooking(options = { holdMinutes: 15 }) {
       price: { amount: price, currency: "INR" },
     });
   }
+
+  /**
+   * A flight between two of BKA, BKB, BKC leaving at `departure` for `hours`, in an airplane of
+   * `cabins` (default 5 × 4 economy) at `prices` (default 100.00 INR economy).
+   */
+  async function flightBetween(
+    from: string,
+    to: string,
+    departure: Date,
+    options: { hours?: number; cabins?: { cabin: string; rows: number; seatsPerRow: number }[]; prices?: Record<string, { amount: number; currency: string }> } = {},
+  ) {
+    const airplaneId = options.cabins ? (await catalog.airplane(options.cabins)).id : await airplaneFor(5, 4);
+    return catalog.flight({
+      airplaneId,
+      from,
+      to,
+      departureTime: departure.toISOString(),
+      arrivalTime: new Date(departure.getTime() + (options.hours ?? 2) * 3_600_000).toISOString(),
+      ...(options.prices ? { prices: options.prices } : { price: { amount: 100_00, currency: "INR" } }),
+    });
+  }
+
+  /** A booking of several flights: `[{flightId, cabin?, seats?}]`, in journey order. */
+  const holdJourney = (token: string, flights: { flightId: string; cabin?: string; seats?: string[] }[], passengers: { name: string }[]) =>
+    call("POST", "/api/v1/bookings", { token, body: { flights, passengers } });
 
   const hold = (token: string, flightId: string, passengers: { name: string; seat?: string }[], headers?: Record<string, string>) =>
     call("POST", "/api/v1/bookings", { token, body: { flightId, passengers }, headers });
@@ -87,17 +113,24 @@ export function useBooking(options = { holdMinutes: 15 }) {
     expect(api.seatsAvailable).toBe(row!.free);
     const doubles = await sql`
       select p.row, p.letter from booking_passengers p join bookings b on b.id = p.booking_id
-      where b.flight_id = ${flightId} and (b.status = 'confirmed' or (b.status = 'held' and b.hold_expires_at > now()))
+      where p.flight_id = ${flightId} and (b.status = 'confirmed' or (b.status = 'held' and b.hold_expires_at > now()))
       group by p.row, p.letter having count(*) > 1`;
     expect(doubles).toHaveLength(0);
     const mismatched = await sql`
       select p.row, p.letter from booking_passengers p join bookings b on b.id = p.booking_id
-      left join seats s on s.flight_id = b.flight_id and s.row = p.row and s.letter = p.letter
-      where b.flight_id = ${flightId} and (b.status = 'confirmed' or (b.status = 'held' and b.hold_expires_at > now()))
+      left join seats s on s.flight_id = p.flight_id and s.row = p.row and s.letter = p.letter
+      where p.flight_id = ${flightId} and (b.status = 'confirmed' or (b.status = 'held' and b.hold_expires_at > now()))
         and s.booking_id is distinct from b.id`;
     expect(mismatched).toHaveLength(0);
+    // Every live booking on the flight has a seat on it for each of its passengers, and no more.
+    const unseated = await sql`
+      select b.id from booking_flights bf join bookings b on b.id = bf.booking_id
+      where bf.flight_id = ${flightId} and (b.status = 'confirmed' or (b.status = 'held' and b.hold_expires_at > now()))
+        and (select count(*) from seats s where s.flight_id = bf.flight_id and s.booking_id = b.id)
+            <> (select count(distinct p.position) from booking_passengers p where p.booking_id = b.id)`;
+    expect(unseated).toHaveLength(0);
     return row!;
   }
 
-  return { ...catalog, bookingEnv: env, bookingCall: call, newFlight, hold, pay, newBooking, bookingState, expireHold, checkInvariants };
+  return { ...catalog, bookingEnv: env, bookingCall: call, newFlight, flightBetween, holdJourney, hold, pay, newBooking, bookingState, expireHold, checkInvariants };
 }

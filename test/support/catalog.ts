@@ -12,6 +12,7 @@ export interface FlightInput {
   departureTime: string;
   arrivalTime: string;
   price?: { amount: number; currency: string };
+  prices?: Partial<Record<"economy" | "business" | "first", { amount: number; currency: string }>>;
   boardingGate?: string;
 }
 
@@ -54,10 +55,11 @@ export function useCatalog() {
   const airplane = (cabins = [{ cabin: "economy", rows: 2, seatsPerRow: 2 }], model = "Test plane") =>
     create("/api/v1/airplanes", { model, cabins });
   let flightCount = 0;
+  /** A flight at 100.00 INR in economy, unless the input names its price or prices. */
   const flight = (input: FlightInput) =>
     create("/api/v1/flights", {
       flightNumber: `TS ${++flightCount}`,
-      price: { amount: 100_00, currency: "INR" },
+      ...(input.price || input.prices ? {} : { price: { amount: 100_00, currency: "INR" } }),
       ...input,
     });
 

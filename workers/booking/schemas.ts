@@ -1,36 +1,74 @@
 import { z } from "@hono/zod-openapi";
 import { bookingChangeStatus, bookingStatus, flightChangeKind } from "../../db/schema/booking";
-import { FlightStatus, Instant, Money } from "../../shared/schemas";
+import { CabinName, FlightStatus, faresOf, Instant, Money, Prices } from "../../shared/schemas";
 import { SEAT_LABEL } from "../../shared/seats";
+
+const SeatLabel = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(SEAT_LABEL, { error: "must be a seat like 12A" })
+  .openapi({ example: "12A" });
+
+const UUID_TEXT = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+/** The most flights one booking may take: a return trip of two connections. */
+export const MAX_FLIGHTS = 4;
 
 export const NewBooking = z
   .object({
-    flightId: z.uuid({ error: "must be a UUID" }),
-    passengers: z
+    flightId: z.uuid({ error: "must be a UUID" }).optional().openapi({ description: "One flight (or use flights, or itineraryId)" }),
+    itineraryId: z
+      .string()
+      .regex(new RegExp(`^${UUID_TEXT}(\\+${UUID_TEXT}){0,${MAX_FLIGHTS - 1}}$`), { error: "must be an itinerary id from GET /itineraries" })
+      .optional()
+      .openapi({ description: "An itinerary's id as GET /itineraries answers it: its flights, in order" }),
+    flights: z
       .array(
         z.object({
-          name: z.string().trim().min(1).max(100).openapi({ example: "Asha Rao" }),
-          seat: z
-            .string()
-            .trim()
-            .toUpperCase()
-            .regex(SEAT_LABEL, { error: "must be a seat like 12A" })
-            .optional()
-            .openapi({ example: "12A" }),
+          flightId: z.uuid({ error: "must be a UUID" }),
+          cabin: CabinName.optional(),
+          seats: z.array(SeatLabel).max(9).optional().openapi({ description: "Seats on this flight, in passenger order; the rest are assigned" }),
         }),
       )
+      .min(1, { error: `must name 1 to ${MAX_FLIGHTS} flights` })
+      .max(MAX_FLIGHTS, { error: `must name 1 to ${MAX_FLIGHTS} flights` })
+      .optional()
+      .openapi({ description: "Several flights held as one booking: a connection or a return trip" }),
+    cabin: CabinName.optional().openapi({ description: "The cabin for flightId or itineraryId (default economy)" }),
+    passengers: z
+      .array(z.object({ name: z.string().trim().min(1).max(100).openapi({ example: "Asha Rao" }), seat: SeatLabel.optional() }))
       .min(1, { error: "must name 1 to 9 passengers" })
       .max(9, { error: "must name 1 to 9 passengers" }),
   })
   .superRefine((b, ctx) => {
-    const seen = new Set<string>();
-    b.passengers.forEach((p, i) => {
-      if (!p.seat) return;
-      if (seen.has(p.seat)) ctx.addIssue({ code: "custom", path: ["passengers", i, "seat"], message: `${p.seat} is chosen twice` });
-      seen.add(p.seat);
+    const forms = [b.flightId, b.itineraryId, b.flights].filter((f) => f !== undefined).length;
+    if (forms !== 1) ctx.addIssue({ code: "custom", path: [], message: "must name exactly one of flightId, itineraryId and flights" });
+    if (b.flights && b.cabin) ctx.addIssue({ code: "custom", path: ["cabin"], message: "goes on each of flights with the flights form" });
+    const chosen = b.passengers.some((p) => p.seat);
+    if (chosen && (b.flights || b.itineraryId)) {
+      ctx.addIssue({ code: "custom", path: ["passengers"], message: "choose seats per flight (flights[].seats) when booking several flights" });
+    }
+    const once = (labels: (string | undefined)[], path: (i: number) => (string | number)[]) => {
+      const seen = new Set<string>();
+      labels.forEach((seat, i) => {
+        if (!seat) return;
+        if (seen.has(seat)) ctx.addIssue({ code: "custom", path: path(i), message: `${seat} is chosen twice` });
+        seen.add(seat);
+      });
+    };
+    once(b.passengers.map((p) => p.seat), (i) => ["passengers", i, "seat"]);
+    b.flights?.forEach((f, leg) => {
+      if ((f.seats?.length ?? 0) > b.passengers.length) {
+        ctx.addIssue({ code: "custom", path: ["flights", leg, "seats"], message: "must not name more seats than passengers" });
+      }
+      once(f.seats ?? [], (i) => ["flights", leg, "seats", i]);
+      if (b.flights!.findIndex((other) => other.flightId === f.flightId) !== leg) {
+        ctx.addIssue({ code: "custom", path: ["flights", leg, "flightId"], message: "names a flight twice" });
+      }
     });
   });
-export type HoldRequest = z.output<typeof NewBooking>;
+export type BookingRequest = z.output<typeof NewBooking>;
 
 export const NewPayment = z.object({ amount: Money });
 
@@ -53,9 +91,18 @@ export const Booking = z
   .object({
     id: z.uuid(),
     status: BookingStatus,
-    flightId: z.uuid(),
-    seats: z.array(z.string()),
-    passengers: z.array(z.object({ name: z.string(), seat: z.string() })),
+    flightId: z.uuid().openapi({ description: "The first flight (flights lists them all)" }),
+    seats: z.array(z.string()).openapi({ description: "Seats on the first flight" }),
+    passengers: z.array(z.object({ name: z.string(), seat: z.string() })).openapi({ description: "With their seats on the first flight" }),
+    flights: z.array(
+      z.object({
+        flightId: z.uuid(),
+        cabin: CabinName,
+        fare: Money.openapi({ description: "Per passenger" }),
+        seats: z.array(z.string()),
+        passengers: z.array(z.object({ name: z.string(), seat: z.string() })),
+      }),
+    ),
     totalAmount: Money,
     holdExpiresAt: z.string(),
     createdAt: z.string(),
@@ -78,12 +125,16 @@ export const FlightChanges = z
   .object({
     departureTime: Instant.optional(),
     arrivalTime: Instant.optional(),
-    price: Money.optional(),
+    prices: Prices.optional().openapi({ description: "New fares of these cabins (in the flight's currency); other cabins keep theirs" }),
+    price: Money.optional().openapi({ description: "The new economy fare (what `prices: {economy}` says)" }),
     boardingGate: z.string().trim().min(1).max(10).nullable().optional(),
     status: FlightStatus.optional(),
   })
   .strict()
-  .refine((c) => Object.keys(c).length > 0, { error: "must change at least one field" });
+  .superRefine((c, ctx) => {
+    if (Object.keys(c).length === 0) ctx.addIssue({ code: "custom", path: [], message: "must change at least one field" });
+    faresOf(c, ctx);
+  });
 export type FlightChangeInput = z.output<typeof FlightChanges>;
 
 export const FlightChange = z

@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { cabinClass } from "../../db/schema/catalog";
 import { PageQuery } from "../../shared/pagination";
-import { Flight, Instant, Money, scheduleProblem } from "../../shared/schemas";
+import { CabinName, Flight, faresOf, Instant, Money, Prices, scheduleProblem } from "../../shared/schemas";
 import { MAX_ROWS, MAX_SEATS_PER_ROW } from "../../shared/seats";
 import { INSTANT_RANGE, inInstantRange, isTimeZone } from "../../shared/time";
 
@@ -35,7 +34,6 @@ export const NewAirport = z.object({
 });
 export type AirportInput = z.output<typeof NewAirport>;
 
-const CabinName = z.enum(cabinClass.enumValues);
 export const Cabin = z.object({
   cabin: CabinName,
   rows: z.number().int().min(1).max(MAX_ROWS),
@@ -69,11 +67,14 @@ export const NewFlight = z
     to: IataCode,
     departureTime: Instant,
     arrivalTime: Instant,
-    price: Money,
+    prices: Prices.optional().openapi({ description: "A fare per cabin to sell; cabins left out are not sold" }),
+    price: Money.optional().openapi({ description: "The economy fare (what `prices: {economy}` says); give one of price and prices" }),
     boardingGate: z.string().trim().min(1).max(10).optional(),
   })
   .superRefine((f, ctx) => {
     if (f.from === f.to) ctx.addIssue({ code: "custom", path: ["to"], message: "must differ from from" });
+    const fares = faresOf(f, ctx);
+    if (!fares || Object.keys(fares).length === 0) ctx.addIssue({ code: "custom", path: ["prices"], message: "must name a fare for at least one cabin" });
     const problem = scheduleProblem(f.departureTime, f.arrivalTime);
     if (problem) ctx.addIssue({ code: "custom", path: ["arrivalTime"], message: problem });
   });
@@ -92,6 +93,7 @@ export const FlightSearchQuery = z
     to: IataCode.optional(),
     date: LocalDate.optional().openapi({ description: "The departure airport's local calendar day" }),
     passengers: Passengers,
+    cabin: CabinName.default("economy").openapi({ description: "Seats, price filters and sort are of this cabin" }),
     minPrice: z.coerce.number().int().min(0).optional(),
     maxPrice: z.coerce.number().int().min(0).optional(),
     departAfter: LocalTime.optional(),
@@ -112,6 +114,7 @@ export const ItineraryQuery = z.object({
   to: IataCode,
   date: LocalDate,
   passengers: Passengers,
+  cabin: CabinName.default("economy").openapi({ description: "Every leg in this cabin: its seats and fares" }),
   maxStops: z.coerce.number().int().min(0).max(1).default(1),
   sort: Sort("duration"),
   ...PageQuery,
@@ -128,7 +131,8 @@ export const Itinerary = z
     arrivalTime: z.string(),
     durationMinutes: z.number().int(),
     layoverMinutes: z.number().int().nullable(),
-    price: Money,
+    cabin: CabinName,
+    price: Money.openapi({ description: "The sum of the legs' fares in `cabin`, per passenger" }),
     seatsAvailable: z.number().int(),
     legs: z.array(Flight),
   })
@@ -140,6 +144,7 @@ export const SeatMap = z
     cabins: z.array(
       z.object({
         cabin: CabinName,
+        price: Money.nullable().openapi({ description: "The cabin's fare per passenger; null when it is not on sale" }),
         rows: z.array(z.object({ row: z.number().int(), seats: z.array(z.object({ seat: z.string(), available: z.boolean() })) })),
       }),
     ),

@@ -10,12 +10,11 @@ import type { BookingView } from "../schemas";
 interface BookingRow extends Record<string, unknown> {
   id: string;
   status: BookingView["status"];
-  flight_id: string;
   total_amount: string | number;
   currency: string;
   hold_expires_at: string | Date;
   created_at: string | Date;
-  passengers: { name: string; seat: string }[] | null;
+  legs: { flightId: string; cabin: BookingView["flights"][number]["cabin"]; fare: number; passengers: { name: string; seat: string }[] | null }[];
   payment_id: string | null;
   changes: BookingView["changes"] | null;
 }
@@ -24,10 +23,12 @@ const iso = (v: string | Date) => new Date(v).toISOString();
 
 // A hold past its deadline is expired in effect before the Cron Trigger records it.
 const selectBookings = (where: SQL, tail: SQL = sql``) => sql`
-  select b.id, b.flight_id, b.total_amount, b.currency, b.hold_expires_at, b.created_at,
+  select b.id, b.total_amount, b.currency, b.hold_expires_at, b.created_at,
     case when b.status = 'held' and b.hold_expires_at <= now() then 'expired' else b.status::text end as status,
-    (select jsonb_agg(jsonb_build_object('name', p.name, 'seat', p.row || p.letter) order by p.position)
-       from booking_passengers p where p.booking_id = b.id) as passengers,
+    (select jsonb_agg(jsonb_build_object('flightId', bf.flight_id, 'cabin', bf.cabin, 'fare', bf.fare_amount, 'passengers',
+        (select jsonb_agg(jsonb_build_object('name', p.name, 'seat', p.row || p.letter) order by p.position)
+           from booking_passengers p where p.booking_id = b.id and p.flight_id = bf.flight_id)) order by bf.position)
+       from booking_flights bf where bf.booking_id = b.id) as legs,
     (select pay.id from payments pay where pay.booking_id = b.id) as payment_id,
     (select jsonb_agg(jsonb_build_object('id', c.id, 'kind', c.kind, 'status', bc.status, 'before', c.before, 'after', c.after,
         'availableActions', case when bc.status = 'pending' and b.status in ('held', 'confirmed') then '["accept", "cancel"]'::jsonb else '[]'::jsonb end)
@@ -36,13 +37,18 @@ const selectBookings = (where: SQL, tail: SQL = sql``) => sql`
   from bookings b where ${where} ${tail}`;
 
 function view(row: BookingRow): BookingView {
-  const passengers = row.passengers ?? [];
+  const flights = row.legs.map((leg) => {
+    const passengers = leg.passengers ?? [];
+    return { flightId: leg.flightId, cabin: leg.cabin, fare: { amount: Number(leg.fare), currency: row.currency }, seats: passengers.map((p) => p.seat), passengers };
+  });
+  const first = flights[0]!;
   return {
     id: row.id,
     status: row.status,
-    flightId: row.flight_id,
-    seats: passengers.map((p) => p.seat),
-    passengers,
+    flightId: first.flightId,
+    seats: first.seats,
+    passengers: first.passengers,
+    flights,
     totalAmount: { amount: Number(row.total_amount), currency: row.currency },
     holdExpiresAt: iso(row.hold_expires_at),
     createdAt: iso(row.created_at),
@@ -74,11 +80,15 @@ export async function listBookings(db: Queryable, userId: string, { limit, curso
   return page.page(rows, limit, view);
 }
 
-/** Locks a booking row for a state change; 404 unless `viewer` may act on it. */
+/** Locks a booking row for a state change; 404 unless `viewer` may act on it. With it: its flights, in journey order. */
 export async function lockBooking(tx: Queryable, id: string, viewer: Principal, { adminMayAct }: { adminMayAct: boolean }) {
   const mayAct = adminMayAct && viewer.roles.includes("admin");
   const [booking] = await tx
-    .select({ ...getTableColumns(bookings), holdExpired: sql<boolean>`${bookings.holdExpiresAt} <= now()` })
+    .select({
+      ...getTableColumns(bookings),
+      holdExpired: sql<boolean>`${bookings.holdExpiresAt} <= now()`,
+      flightIds: sql<string[]>`(select json_agg(bf.flight_id order by bf.position) from booking_flights bf where bf.booking_id = ${bookings.id})`,
+    })
     .from(bookings)
     .where(mayAct ? eq(bookings.id, id) : and(eq(bookings.id, id), eq(bookings.userId, viewer.userId)))
     .for("update");
@@ -107,7 +117,10 @@ export async function flightManifest(db: Queryable, flightId: string, { limit, c
   );
   const rows = await db.execute<BookingRow & { user_id: string; email: string; name: string }>(sql`
     select s.*, u.id as user_id, u.email, u.name from (
-      ${selectBookings(and(sql`b.flight_id = ${flightId}`, page.after)!, sql`order by ${sql.join(page.orderBy, sql`, `)} limit ${limit + 1}`)}
+      ${selectBookings(
+        and(sql`b.id in (select booking_id from booking_flights where flight_id = ${flightId})`, page.after)!,
+        sql`order by ${sql.join(page.orderBy, sql`, `)} limit ${limit + 1}`,
+      )}
     ) s join bookings b on b.id = s.id join users u on u.id = b.user_id
     order by s.id`);
   return page.page(rows, limit, (r) => {
@@ -116,7 +129,8 @@ export async function flightManifest(db: Queryable, flightId: string, { limit, c
       id: booking.id,
       status: booking.status,
       user: { id: r.user_id, email: r.email, name: r.name },
-      passengers: booking.passengers,
+      // Their seats on this flight, whichever of the booking's flights it is.
+      passengers: booking.flights.find((f) => f.flightId === flightId)?.passengers ?? [],
       totalAmount: booking.totalAmount,
       createdAt: booking.createdAt,
     };

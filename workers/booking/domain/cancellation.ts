@@ -4,7 +4,7 @@ import type { Principal } from "../../../shared/auth/tokens";
 import { AppError } from "../../../shared/errors";
 import { lockBooking } from "./bookings";
 import { recordBookingEvents } from "./events";
-import { lockFlightState } from "./flight-state";
+import { lockJourneyState } from "./flight-state";
 
 /**
  * Cancels a held or confirmed booking (owner or admin). Its seats are free again in the same
@@ -25,7 +25,7 @@ export async function cancelLocked(tx: Transaction, booking: LockedBooking) {
   }
   // Once the flight has left, a booking is used (or forfeited): no cancellation, no refund. A
   // flight the airline cancelled never departs, so its bookings can still be cancelled.
-  const flight = await lockFlightState(tx, booking.flightId);
+  const flight = await lockJourneyState(tx, booking.flightIds);
   if (flight.departed && !flight.cancelled) {
     throw new AppError("INVALID_STATE", "This flight has departed; the booking can no longer be cancelled or refunded.", {
       details: { reason: "FLIGHT_DEPARTED" },

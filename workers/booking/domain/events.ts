@@ -10,18 +10,21 @@ import { type BookingEventType, eventSubject, FLIGHT_CHANGED, type FlightChange 
  */
 
 /**
- * The flight half of an event's `booking` object, from a flights row `f` and its origin and
- * destination airports `o` and `d`. Instants are rendered by jsonb (with their offset).
+ * A flight as events describe it, from a flights row and its origin and destination airports
+ * (aliases `f`, `o`, `d` unless given). Instants are rendered by jsonb (with their offset).
  */
-export const eventFlightJson = sql<string>`jsonb_build_object(
-  'flightId', f.id,
-  'flightNumber', f.flight_number,
-  'from', f.origin,
-  'to', f.destination,
-  'departureTime', f.departure_time,
-  'departureTimeZone', o.time_zone,
-  'arrivalTime', f.arrival_time,
-  'arrivalTimeZone', d.time_zone)::text`;
+export const flightJson = (f = "f", o = "o", d = "d") => sql`jsonb_build_object(
+  'flightId', ${sql.raw(f)}.id,
+  'flightNumber', ${sql.raw(f)}.flight_number,
+  'from', ${sql.raw(f)}.origin,
+  'to', ${sql.raw(f)}.destination,
+  'departureTime', ${sql.raw(f)}.departure_time,
+  'departureTimeZone', ${sql.raw(o)}.time_zone,
+  'arrivalTime', ${sql.raw(f)}.arrival_time,
+  'arrivalTimeZone', ${sql.raw(d)}.time_zone)`;
+
+/** The same, as text, to read next to a flight `f` joined to `o` and `d`. */
+export const eventFlightJson = sql<string>`${flightJson()}::text`;
 
 /** An event's `user` object, from a users row `u`. */
 export const eventUserJson = sql<string>`jsonb_build_object('email', u.email, 'name', u.name)::text`;
@@ -31,14 +34,14 @@ interface EventParts {
   eventId: SQL;
   type: BookingEventType;
   /** jsonb: the booking's refund, or null. */
-  refund?: SQL;
+  refund: SQL;
   /** jsonb: the airline change the event announces. */
   change?: SQL;
-  /** eventFlightJson (text). */
+  /** jsonb: the flight the event is about (the first of the booking's, unless it is about another). */
   flight: SQL;
-  /** eventUserJson (text). */
+  /** jsonb: eventUserJson. */
   user: SQL;
-  booking: { id: SQL; status: SQL; seats: SQL; passengers: SQL; totalAmount: SQL; holdExpiresAt: SQL };
+  booking: { id: SQL; status: SQL; seats: SQL; passengers: SQL; legs: SQL; totalAmount: SQL; holdExpiresAt: SQL };
 }
 
 function eventPayload(e: EventParts): SQL {
@@ -47,10 +50,10 @@ function eventPayload(e: EventParts): SQL {
     'id', ${e.eventId},
     'type', ${eventSubject(e.type)}::text,
     'occurredAt', now(),
-    'booking', ${e.flight}::jsonb || jsonb_build_object(
-      'id', ${b.id}, 'status', ${b.status}, 'seats', ${b.seats}, 'passengers', ${b.passengers},
+    'booking', ${e.flight} || jsonb_build_object(
+      'id', ${b.id}, 'status', ${b.status}, 'seats', ${b.seats}, 'passengers', ${b.passengers}, 'legs', ${b.legs},
       'totalAmount', ${b.totalAmount}, 'holdExpiresAt', ${b.holdExpiresAt}),
-    'user', ${e.user}::jsonb${e.refund ? sql`, 'refund', ${e.refund}` : sql``}${e.change ? sql`, 'change', ${e.change}` : sql``})`;
+    'user', ${e.user}, 'refund', ${e.refund}${e.change ? sql`, 'change', ${e.change}` : sql``})`;
 }
 
 /**
@@ -59,40 +62,60 @@ function eventPayload(e: EventParts): SQL {
  */
 const wakeRelay = sql`cross join pg_notify('outbox', '') as wake`;
 
+/** One booking an event is written for, and the flight of it the event is about (default: its first). */
+export interface EventTarget {
+  bookingId: string;
+  flightId?: string;
+}
+
 /**
- * Writes one event per booking into the outbox, in the caller's transaction. Built by PostgreSQL
- * from the rows as this transaction sees them, so the event always matches the state it commits with.
+ * Writes one event per target into the outbox, in the caller's transaction. Built by PostgreSQL
+ * from the rows as this transaction sees them, so the event always matches the state it commits
+ * with. The booking's fields `flightId`, `from`, … `seats`, `passengers` are those of the flight
+ * the event is about; `legs` lists every flight of the booking with its cabin and seats.
  */
 export async function recordBookingEvents(
   tx: Queryable,
   type: BookingEventType,
-  bookingIds: string[],
+  targets: (string | EventTarget)[],
   change?: FlightChange,
 ): Promise<void> {
-  if (bookingIds.length === 0) return;
-  const passengers = (item: SQL) =>
-    sql`coalesce((select jsonb_agg(${item} order by p.position) from booking_passengers p where p.booking_id = b.id), '[]')`;
+  if (targets.length === 0) return;
+  const ids = targets.map((t) => (typeof t === "string" ? t : t.bookingId));
+  const flightIds = targets.map((t) => (typeof t === "string" ? null : (t.flightId ?? null)));
+  const onLeg = (leg: string, item: SQL) =>
+    sql`coalesce((select jsonb_agg(${item} order by p.position) from booking_passengers p
+      where p.booking_id = b.id and p.flight_id = ${sql.raw(leg)}.flight_id), '[]')`;
+  const seatOf = sql`p.row || p.letter`;
+  const passengerOf = sql`jsonb_build_object('name', p.name, 'seat', p.row || p.letter)`;
   await tx.execute(sql`
     insert into outbox_events (id, type, payload)
     select e.event_id, ${eventSubject(type)}, ${eventPayload({
       eventId: sql`e.event_id`,
       type,
-      flight: eventFlightJson,
-      user: eventUserJson,
+      flight: flightJson(),
+      user: sql`jsonb_build_object('email', u.email, 'name', u.name)`,
       refund: sql`(select jsonb_build_object('amount', r.amount, 'currency', r.currency) from refunds r where r.booking_id = b.id)`,
       change: change && sql`${JSON.stringify(change)}::jsonb`,
       booking: {
         id: sql`b.id`,
         status: sql`b.status`,
-        seats: passengers(sql`p.row || p.letter`),
-        passengers: passengers(sql`jsonb_build_object('name', p.name, 'seat', p.row || p.letter)`),
+        seats: onLeg("bf", seatOf),
+        passengers: onLeg("bf", passengerOf),
+        legs: sql`(select jsonb_agg(${flightJson("lf", "lo", "ld")} || jsonb_build_object(
+            'cabin', l.cabin, 'seats', ${onLeg("l", seatOf)}, 'passengers', ${onLeg("l", passengerOf)}) order by l.position)
+          from booking_flights l join flights lf on lf.id = l.flight_id
+          join airports lo on lo.code = lf.origin join airports ld on ld.code = lf.destination
+          where l.booking_id = b.id)`,
         totalAmount: sql`jsonb_build_object('amount', b.total_amount, 'currency', b.currency)`,
         holdExpiresAt: sql`b.hold_expires_at`,
       },
     })}
-    from (select id as booking_id, gen_random_uuid() as event_id from unnest(${uuidArray(bookingIds)}) as ids(id)) e
+    from (select t.booking_id, t.flight_id, gen_random_uuid() as event_id
+          from unnest(${uuidArray(ids)}, ${sql`array[${sql.join(flightIds.map((f) => sql`${f}::uuid`), sql`, `)}]`}) as t(booking_id, flight_id)) e
     join bookings b on b.id = e.booking_id
-    join flights f on f.id = b.flight_id
+    join booking_flights bf on bf.booking_id = b.id and (bf.flight_id = e.flight_id or (e.flight_id is null and bf.position = 0))
+    join flights f on f.id = bf.flight_id
     join airports o on o.code = f.origin
     join airports d on d.code = f.destination
     join users u on u.id = b.user_id
@@ -101,12 +124,10 @@ export async function recordBookingEvents(
 
 /** What a new hold's event is made of when the hold's own statement writes it (see heldEventInsert). */
 export interface HeldEventParts {
-  /** eventFlightJson, read with the flight. */
-  flight: string;
-  /** eventUserJson, read with the flight. */
+  /** eventUserJson, read with the flights. */
   user: string;
-  seats: string[];
-  passengers: { name: string; seat: string }[];
+  /** Each flight as eventFlightJson read it, with its cabin and seats, in journey order. */
+  legs: (Record<string, unknown> & { cabin: string; seats: string[]; passengers: { name: string; seat: string }[] })[];
   totalAmount: { amount: number; currency: string };
 }
 
@@ -119,19 +140,22 @@ export interface HeldEventParts {
 export function heldEventInsert(booking: SQL, parts: HeldEventParts): SQL {
   const eventId = sql`${crypto.randomUUID()}::uuid`;
   const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+  const first = parts.legs[0]!;
+  const { cabin: _cabin, seats: _seats, passengers: _passengers, ...flightOnly } = first;
   return sql`
     insert into outbox_events (id, type, payload)
     select ${eventId}, ${eventSubject("held")}, ${eventPayload({
       eventId,
       type: "held",
-      flight: sql`${parts.flight}`,
-      user: sql`${parts.user}`,
+      flight: json(flightOnly),
+      user: sql`${parts.user}::jsonb`,
       refund: sql`null::jsonb`,
       booking: {
         id: sql`${booking}.id`,
         status: sql`'held'::text`,
-        seats: json(parts.seats),
-        passengers: json(parts.passengers),
+        seats: json(first.seats),
+        passengers: json(first.passengers),
+        legs: json(parts.legs),
         totalAmount: json(parts.totalAmount),
         holdExpiresAt: sql`${booking}.hold_expires_at`,
       },

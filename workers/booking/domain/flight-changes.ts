@@ -4,9 +4,10 @@ import { uuidArray } from "../../../db/sql";
 import type { Principal } from "../../../shared/auth/tokens";
 import { AppError, notFound, validationFailed } from "../../../shared/errors";
 import type { BookingEventType, FlightChange } from "../../../shared/events";
-import { findFlight, type FlightView, scheduleAssignments } from "../../../shared/flights";
+import type { CabinLayout } from "../../../db/schema/catalog";
+import { findFlight, type FlightView, saveFares, scheduleAssignments } from "../../../shared/flights";
 import { keyset, type Page, type PageRequest } from "../../../shared/pagination";
-import { scheduleProblem } from "../../../shared/schemas";
+import { faresOf, scheduleProblem } from "../../../shared/schemas";
 import type { FlightChangeInput } from "../schemas";
 import { recordBookingEvents, recordFlightChanged } from "./events";
 
@@ -34,10 +35,13 @@ const eventOf: Record<FlightChange["kind"], BookingEventType> = {
   cancelled: "flight_cancelled",
 };
 
-/** A booking the airline's change reaches: confirmed, or held and still live. */
+/** A booking the airline's change reaches: one of its flights, confirmed, or held and still live. */
 const liveBookings = (flightId: string) => sql`
-  select b.id from bookings b
-  where b.flight_id = ${flightId} and (b.status = 'confirmed' or (b.status = 'held' and b.hold_expires_at > now()))`;
+  select b.id from booking_flights bf join bookings b on b.id = bf.booking_id
+  where bf.flight_id = ${flightId} and (b.status = 'confirmed' or (b.status = 'held' and b.hold_expires_at > now()))`;
+
+/** Events about the changed flight, whichever of each booking's flights it is. */
+const aboutFlight = (bookingIds: string[], flightId: string) => bookingIds.map((bookingId) => ({ bookingId, flightId }));
 
 export interface ChangeAnswer {
   flight: FlightView;
@@ -58,9 +62,9 @@ export async function changeFlight(
   scheduleChangeMinutes: number,
 ): Promise<ChangeAnswer> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.execute<{ departure: Date; arrival: Date; status: string; gate: string | null }>(sql`
-      select departure_time as departure, arrival_time as arrival, status, boarding_gate as gate
-      from flights where id = ${flightId} for update`);
+    const [current] = await tx.execute<{ departure: Date; arrival: Date; status: string; gate: string | null; currency: string; cabins: CabinLayout[] }>(sql`
+      select f.departure_time as departure, f.arrival_time as arrival, f.status, f.boarding_gate as gate, f.currency, a.cabins
+      from flights f join airplanes a on a.id = f.airplane_id where f.id = ${flightId} for update of f`);
     if (!current) throw notFound("Flight");
     if (current.status === "cancelled") {
       throw new AppError("INVALID_STATE", "This flight is cancelled; it cannot be changed any more.", { details: { reason: "FLIGHT_CANCELLED" } });
@@ -82,11 +86,16 @@ export async function changeFlight(
 
     await tx.execute(sql`
       update flights set ${scheduleAssignments(now.departureTime, now.arrivalTime)},
-        price_amount = coalesce(${input.price?.amount ?? null}::bigint, price_amount),
-        currency = coalesce(${input.price?.currency ?? null}::char(3), currency),
         boarding_gate = ${now.boardingGate}, status = ${now.status}::flight_status, updated_at = now()
       from airports as origin_airport
       where flights.id = ${flightId} and origin_airport.code = flights.origin`);
+    // New fares apply to bookings made from now on; booked ones keep what they paid (not announced).
+    const fares = faresOf(input);
+    if (fares) {
+      const other = Object.entries(fares).find(([, fare]) => fare!.currency !== current.currency);
+      if (other) throw validationFailed([{ path: `prices.${other[0]}`, message: `must be in ${current.currency}, the flight's currency` }]);
+      await saveFares(tx, flightId, fares, current.cabins);
+    }
 
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
@@ -118,7 +127,7 @@ export async function changeFlight(
           insert into booking_changes (booking_id, change_id)
           select id, ${change.id}::uuid from unnest(${uuidArray(bookingIds)}) as ids(id)`);
       }
-      await recordBookingEvents(tx, eventOf[kind], bookingIds, change);
+      await recordBookingEvents(tx, eventOf[kind], aboutFlight(bookingIds, flightId), change);
       await tx.execute(sql`update flight_changes set bookings_processed = bookings_affected where id = ${change.id}`);
     }
     return { flight, change: { ...change, bookingsAffected: bookingIds.length } };
@@ -167,7 +176,13 @@ async function cancelBatch(tx: Transaction, changeId: string, batchSize: number)
     where p.booking_id = any(${batch}) and b.status = 'confirmed'
     on conflict (payment_id) do nothing`);
   await tx.execute(sql`update bookings set status = 'cancelled', cancelled_at = now() where id = any(${batch})`);
-  await recordBookingEvents(tx, "flight_cancelled", ids, { id: changeId, kind: "cancelled", before: change.before, after: change.after, significant: false });
+  await recordBookingEvents(tx, "flight_cancelled", aboutFlight(ids, change.flight_id), {
+    id: changeId,
+    kind: "cancelled",
+    before: change.before,
+    after: change.after,
+    significant: false,
+  });
   await tx.execute(sql`update flight_changes set bookings_processed = bookings_processed + ${ids.length} where id = ${changeId}`);
   return ids.length;
 }

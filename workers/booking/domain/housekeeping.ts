@@ -29,22 +29,26 @@ export async function expireStaleHolds(db: Database, batchSize: number): Promise
   }
 }
 
-/** Emits bookings.reminder once per confirmed booking departing within `hours`. */
+/**
+ * Emits bookings.reminder once per flight of a confirmed booking departing within `hours` (a
+ * journey of several flights gets one before each), about that flight.
+ */
 export async function scheduleReminders(db: Database, hours: number, batchSize: number): Promise<number> {
   let total = 0;
   for (;;) {
     const reminded = await db.transaction(async (tx) => {
-      const rows = await tx.execute<{ id: string }>(sql`
-        update bookings b set reminder_sent_at = now()
-        from (select b2.id from bookings b2 join flights f on f.id = b2.flight_id
-              where b2.status = 'confirmed' and b2.reminder_sent_at is null
+      const rows = await tx.execute<{ booking_id: string; flight_id: string }>(sql`
+        update booking_flights bf set reminder_sent_at = now()
+        from (select l.booking_id, l.position from booking_flights l
+              join flights f on f.id = l.flight_id
+              join bookings b on b.id = l.booking_id
+              where l.reminder_sent_at is null and b.status = 'confirmed'
                 and f.departure_time > now() and f.departure_time <= now() + make_interval(hours => ${hours})
-              limit ${batchSize} for update of b2 skip locked) due
-        where b.id = due.id
-        returning b.id`);
-      const ids = rows.map((r) => r.id);
-      await recordBookingEvents(tx, "reminder", ids);
-      return ids.length;
+              limit ${batchSize} for update of l skip locked) due
+        where bf.booking_id = due.booking_id and bf.position = due.position
+        returning bf.booking_id, bf.flight_id`);
+      await recordBookingEvents(tx, "reminder", rows.map((r) => ({ bookingId: r.booking_id, flightId: r.flight_id })));
+      return rows.length;
     });
     total += reminded;
     if (reminded < batchSize) return total;

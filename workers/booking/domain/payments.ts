@@ -5,7 +5,7 @@ import { AppError } from "../../../shared/errors";
 import type { Amount } from "../../../shared/schemas";
 import { lockBooking } from "./bookings";
 import { recordBookingEvents } from "./events";
-import { flightClosed, lockFlightState } from "./flight-state";
+import { flightClosed, lockJourneyState } from "./flight-state";
 import type { PaymentProvider } from "./payment-provider";
 
 /**
@@ -26,7 +26,7 @@ export function confirmPayment(
     if (booking.status === "confirmed") throw new AppError("INVALID_STATE", "This booking is already paid.");
     if (booking.status === "cancelled") throw new AppError("INVALID_STATE", "This booking is cancelled.");
     if (booking.status === "expired") throw new AppError("BOOKING_EXPIRED", "The hold on this booking has expired.");
-    const closed = flightClosed(await lockFlightState(tx, booking.flightId), "it cannot be paid for");
+    const closed = flightClosed(await lockJourneyState(tx, booking.flightIds), "it cannot be paid for");
     if (closed) throw closed;
     if (amount.amount !== booking.totalAmount || amount.currency !== booking.currency) {
       throw new AppError("AMOUNT_MISMATCH", "The amount must equal the booking's total.", {
@@ -34,7 +34,7 @@ export function confirmPayment(
       });
     }
     const seats = await tx.execute<{ live: boolean }>(sql`
-      select held_until > clock_timestamp() as live from seats where booking_id = ${bookingId} order by row, letter for update`);
+      select held_until > clock_timestamp() as live from seats where booking_id = ${bookingId} order by flight_id, row, letter for update`);
     const [{ passengers }] = (await tx.execute<{ passengers: number }>(
       sql`select count(*)::int as passengers from booking_passengers where booking_id = ${bookingId}`,
     )) as unknown as [{ passengers: number }];

@@ -3,7 +3,8 @@ import type { Database, Queryable } from "../../../db/client";
 import { airplanes, airports, flights } from "../../../db/schema";
 import { type CabinLayout, SEAT_LETTERS } from "../../../db/schema/catalog";
 import { AppError, notFound } from "../../../shared/errors";
-import { findFlight, type FlightView, scheduleColumns, scheduleValues } from "../../../shared/flights";
+import { findFlight, type FlightView, saveFares, scheduleColumns, scheduleValues } from "../../../shared/flights";
+import { faresOf } from "../../../shared/schemas";
 import type { FlightInput } from "../schemas";
 
 /** Schedules a flight and creates its seats from the airplane's cabin layout, in one transaction. */
@@ -15,14 +16,16 @@ export async function scheduleFlight(db: Database, input: FlightInput): Promise<
     for (const code of [input.from, input.to]) {
       if (!known.some((a) => a.code === code)) throw notFound(`Airport ${code}`);
     }
+    const fares = faresOf(input)!;
     const [created] = await tx.execute<{ id: string }>(sql`
-      insert into flights (flight_number, airplane_id, origin, destination, ${scheduleColumns}, price_amount, currency, boarding_gate, capacity)
+      insert into flights (flight_number, airplane_id, origin, destination, ${scheduleColumns}, currency, boarding_gate, capacity)
       select ${input.flightNumber}, ${plane.id}, ${input.from}, ${input.to}, ${scheduleValues(input.departureTime, input.arrivalTime)},
-        ${input.price.amount}, ${input.price.currency}, ${input.boardingGate ?? null}, ${plane.capacity}
+        ${Object.values(fares)[0]!.currency}, ${input.boardingGate ?? null}, ${plane.capacity}
       from airports as origin_airport where origin_airport.code = ${input.from}
       returning id`);
     const flightId = created!.id;
     await createSeats(tx, flightId, plane.cabins);
+    await saveFares(tx, flightId, fares, plane.cabins);
     return findFlight(tx, flightId);
   });
 }
@@ -48,7 +51,7 @@ export async function deleteFlight(db: Database, id: string): Promise<void> {
     const [current] = await tx.select({ id: flights.id }).from(flights).where(eq(flights.id, id)).for("update");
     if (!current) throw notFound("Flight");
     const [booked] = await tx.execute<{ any: boolean }>(sql`
-      select exists (select 1 from bookings where flight_id = ${id})
+      select exists (select 1 from booking_flights where flight_id = ${id})
         or exists (select 1 from seats where flight_id = ${id} and booking_id is not null) as any`);
     if (booked?.any) {
       throw new AppError("INVALID_STATE", "This flight has bookings (cancelled ones are kept for the record); set its status to cancelled instead of deleting it.");

@@ -4,13 +4,13 @@ import type { Queryable } from "../../../db/client";
 import { type KeyColumn, keyset, parseSort } from "../../../shared/pagination";
 import { toZonedIso } from "../../../shared/time";
 import type { ItinerarySearch } from "../schemas";
-import { type FlightView, findFlights } from "../../../shared/flights";
+import { type FlightView, findFlights, MAX_CONNECTION_MINUTES, MIN_CONNECTION_MINUTES } from "../../../shared/flights";
 
 export const ITINERARY_SORT_KEYS = ["price", "departureTime", "arrivalTime", "duration"] as const;
 
 /** A connection needs this much time on the ground, and is not offered past the upper bound. */
-export const MIN_CONNECTION = "45 minutes";
-export const MAX_CONNECTION = "12 hours";
+const MIN_CONNECTION = `${MIN_CONNECTION_MINUTES} minutes`;
+const MAX_CONNECTION = `${MAX_CONNECTION_MINUTES} minutes`;
 
 interface Candidate extends Record<string, unknown> {
   id: string;
@@ -49,12 +49,15 @@ export async function searchItineraries(db: Queryable, q: ItinerarySearch) {
     ],
     q.cursor,
   );
-  const available = (f: string) => seatsAvailable(sql.raw(`${f}.id`), sql.raw(`${f}.capacity`));
+  // Seats and fare of the searched cabin; a flight that does not sell it is no leg.
+  const inCabin = (f: string) => sql`
+    cross join lateral (select fc.price_amount, ${seatsAvailable(sql.raw(`${f}.id`), sql`fc.capacity`, sql`fc.cabin`)} as seats
+      from flight_cabins fc where fc.flight_id = ${sql.raw(f)}.id and fc.cabin = ${q.cabin}) ${sql.raw(`${f}_cabin`)}`;
 
   const candidates = await db.execute<Candidate>(sql`
     with first_leg as (
-      select f.*, ${available("f")} as seats
-      from flights f
+      select f.*, f_cabin.price_amount, f_cabin.seats
+      from flights f ${inCabin("f")}
       where f.origin = ${q.from} and f.departure_local_date = ${q.date} and f.status <> 'cancelled'
         and f.departure_time > now()
     ),
@@ -65,17 +68,17 @@ export async function searchItineraries(db: Queryable, q: ItinerarySearch) {
       from first_leg l1
       where l1.destination = ${q.to} and l1.seats >= ${q.passengers}
       union all
-      select l1.id::text || '+' || l2.id::text, l1.id, l2.id, l1.price_amount + l2.price_amount, l1.currency,
+      select l1.id::text || '+' || l2.id::text, l1.id, l2.id, l1.price_amount + l2_cabin.price_amount, l1.currency,
         l1.departure_time, l2.arrival_time,
         round(extract(epoch from l2.arrival_time - l1.departure_time) / 60)::int,
         round(extract(epoch from l2.departure_time - l1.arrival_time) / 60)::int,
-        least(l1.seats, second.seats)
+        least(l1.seats, l2_cabin.seats)
       from first_leg l1
       join flights l2 on l2.origin = l1.destination and l2.destination = ${q.to}
         and l2.departure_time between l1.arrival_time + ${MIN_CONNECTION}::interval and l1.arrival_time + ${MAX_CONNECTION}::interval
-      cross join lateral (select ${available("l2")} as seats) second
+      ${inCabin("l2")}
       where ${q.maxStops} >= 1 and l1.destination <> ${q.to} and l2.status <> 'cancelled'
-        and l2.currency = l1.currency and l1.seats >= ${q.passengers} and second.seats >= ${q.passengers}
+        and l2.currency = l1.currency and l1.seats >= ${q.passengers} and l2_cabin.seats >= ${q.passengers}
     )
     select i.*, o.time_zone as origin_zone, d.time_zone as destination_zone
     from itineraries i, airports o, airports d
@@ -84,7 +87,7 @@ export async function searchItineraries(db: Queryable, q: ItinerarySearch) {
     limit ${q.limit + 1}`);
 
   const shown = candidates.slice(0, q.limit);
-  const legs = await findFlights(db, [...new Set(shown.flatMap((c) => (c.leg2 ? [c.leg1, c.leg2] : [c.leg1])))]);
+  const legs = await findFlights(db, [...new Set(shown.flatMap((c) => (c.leg2 ? [c.leg1, c.leg2] : [c.leg1])))], q.cabin);
   return page.page(candidates, q.limit, (c) => ({
     id: c.id,
     from: q.from,
@@ -94,6 +97,7 @@ export async function searchItineraries(db: Queryable, q: ItinerarySearch) {
     arrivalTime: toZonedIso(new Date(c.arrival), c.destination_zone),
     durationMinutes: c.duration,
     layoverMinutes: c.layover,
+    cabin: q.cabin,
     price: { amount: Number(c.price), currency: c.currency },
     seatsAvailable: c.seats,
     legs: [c.leg1, c.leg2].filter((id): id is string => Boolean(id)).map((id) => legs.get(id) as FlightView),
