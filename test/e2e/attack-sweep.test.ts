@@ -10,6 +10,7 @@ import { upstreamRoutes } from "../../workers/gateway/routes";
 import search from "../../workers/search/index";
 import publicApi from "../../workers/gateway/public-api.json";
 import { generateSigningKey } from "../../scripts/lib/keys";
+import { NO_RATE_LIMITS } from "../support/client";
 import { useTestDatabase } from "../support/database";
 
 // Every operation of the public API, attacked through the real gateway over HTTP as a careless or
@@ -30,10 +31,7 @@ beforeAll(async () => {
   const bookingServer = await serveWorker(booking, verify);
   const gatewayServer = await serveWorker(gateway, {
     ...verify,
-    RATE_LIMIT_API: "1000000",
-    RATE_LIMIT_LOGIN: "1000000",
-    RATE_LIMIT_LOGIN_CLIENT: "1000000",
-    RATE_LIMIT_SIGNUP: "1000000",
+    ...NO_RATE_LIMITS,
     AUTH: httpService(authServer.url),
     SEARCH: httpService(searchServer.url),
     BOOKING: httpService(bookingServer.url),

@@ -12,6 +12,7 @@ import booking from "../../workers/booking/index";
 import gateway from "../../workers/gateway/index";
 import search from "../../workers/search/index";
 import { parseNotifierConfig } from "../../notifier/config";
+import { NO_RATE_LIMITS } from "../support/client";
 import { startNotifier } from "../../notifier/index";
 
 process.on("unhandledRejection", (err) => log("error", "unhandled rejection (kept running)", describeError(err)));
@@ -24,10 +25,7 @@ const s = await serveWorker(search, { ...verify, SEARCH_CACHE_SECONDS: "0" });
 const b = await serveWorker(booking, verify);
 const g = await serveWorker(gateway, {
   ...verify,
-  RATE_LIMIT_API: "1000000",
-  RATE_LIMIT_LOGIN: "1000000",
-  RATE_LIMIT_LOGIN_CLIENT: "1000000",
-  RATE_LIMIT_SIGNUP: "1000000",
+  ...NO_RATE_LIMITS,
   AUTH: httpService(a.url),
   SEARCH: httpService(s.url),
   BOOKING: httpService(b.url),

