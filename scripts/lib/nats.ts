@@ -2,13 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createConnection } from "node:net";
 import path from "node:path";
-import { type Child, spawnChild } from "./processes";
-
-export interface RunningNats {
-  url: string;
-  /** The nats-server this process started, if it started one. */
-  child?: Child;
-}
+import { type ChildSpec, spawnProgram } from "./supervisor";
 
 /** Whether something accepts TCP connections on the port. */
 export function listening(port: number, host = "127.0.0.1"): Promise<boolean> {
@@ -31,10 +25,11 @@ export function findNatsServer(): string | undefined {
 
 /**
  * NATS for the notifier: NATS_URL when set; else one already listening on 127.0.0.1:4222; else a
- * nats-server started here with JetStream storage under `<dataDir>/nats`, when one is installed.
- * Without any, the system runs all the same (events wait in the outbox) and this says how to get one.
+ * nats-server for the caller's supervisor to run, with JetStream storage under `<dataDir>/nats`,
+ * when one is installed. Without any, the system runs all the same (events wait in the outbox)
+ * and this says how to get one.
  */
-export async function ensureNats(dataDir: string, say: (line: string) => void): Promise<RunningNats> {
+export async function planNats(dataDir: string, say: (line: string) => void): Promise<{ url: string; server?: ChildSpec }> {
   if (process.env.NATS_URL) return { url: process.env.NATS_URL };
   const url = "nats://127.0.0.1:4222";
   if (await listening(4222)) return { url };
@@ -46,8 +41,20 @@ export async function ensureNats(dataDir: string, say: (line: string) => void): 
   }
   const storage = path.join(dataDir, "nats");
   await mkdir(storage, { recursive: true });
-  const child = spawnChild("nats", binary, ["-a", "127.0.0.1", "-p", "4222", "-js", "-sd", storage]);
-  for (let i = 0; i < 50 && !(await listening(4222)); i++) await new Promise((r) => setTimeout(r, 100));
-  say(`started nats-server with JetStream storage in ${path.relative(process.cwd(), storage)}`);
-  return { url, child };
+  say(`starting nats-server with JetStream storage in ${path.relative(process.cwd(), storage)}`);
+  return {
+    url,
+    server: {
+      name: "nats",
+      group: true,
+      spawn: () => spawnProgram(binary, ["-a", "127.0.0.1", "-p", "4222", "-js", "-sd", storage]),
+      async ready(child) {
+        for (let i = 0; i < 100 && child.exitCode === null; i++) {
+          if (await listening(4222)) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error("nats-server did not listen on 127.0.0.1:4222");
+      },
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { type Http2Bindings, type HttpBindings, serve } from "@hono/node-server";
 import { describeError, log } from "../../shared/http/log";
-import type { ExecutionContext, WorkerModule } from "../../shared/worker";
+import type { ExecutionContext, Fetcher, WorkerModule } from "../../shared/worker";
 
 export interface HostedWorker {
   url: string;
@@ -38,4 +38,13 @@ export function serveWorker(worker: WorkerModule, env: Record<string, unknown>, 
       }),
     );
   });
+}
+
+/**
+ * A service binding to a worker module in the same process: what workerd does for a service
+ * binding (the callee runs on the caller's request, no HTTP in between), on Node.
+ */
+export function inProcessService(worker: WorkerModule, env: Record<string, unknown>): Fetcher {
+  const ctx: ExecutionContext = { waitUntil, passThroughOnException() {}, props: {} };
+  return { fetch: async (request) => worker.fetch(request, env, ctx) };
 }

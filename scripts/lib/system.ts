@@ -31,6 +31,8 @@ export interface PreparedSystem {
   database: RunningDatabase;
   /** The notifier's configuration (NATS, mail) from process.env, with this system's database. */
   notifierConfig(natsUrl: string): NotifierConfig;
+  /** The notifier's environment, for a notifier process of its own. */
+  notifierEnv(natsUrl: string): Record<string, string>;
   /** The variables each worker gets (secrets included): from process.env, plus the database and key. */
   varsFor(worker: WorkerName): Record<string, string>;
 }
@@ -65,10 +67,10 @@ export async function prepareSystem(dataDir = path.resolve(process.env.DATA_DIR 
 
     await ensureAdminFromEnv(database.url, parseConfig(AuthConfigSchema, varsFor("auth")).BCRYPT_COST);
     if (process.env.DEMO_DATA !== "false") await loadDemoNetwork(database.url);
-    const notifierConfig = (natsUrl: string) =>
-      parseNotifierConfig({ MAIL_DIR: path.join(dataDir, "mail"), ...stringEnv(), DATABASE_URL: database.url, NATS_URL: natsUrl });
+    const notifierEnv = (natsUrl: string) => ({ MAIL_DIR: path.join(dataDir, "mail"), ...stringEnv(), DATABASE_URL: database.url, NATS_URL: natsUrl });
+    const notifierConfig = (natsUrl: string) => parseNotifierConfig(notifierEnv(natsUrl));
     notifierConfig("nats://127.0.0.1:4222"); // a bad notifier setting stops start-up too
-    return { dataDir, database, varsFor, notifierConfig };
+    return { dataDir, database, varsFor, notifierConfig, notifierEnv };
   } catch (err) {
     await database.stop();
     throw err;

@@ -108,36 +108,8 @@ export interface WranglerTogetherOptions {
  * only the primary's scheduled handler.
  */
 export async function startWranglerDevTogether(options: WranglerTogetherOptions): Promise<Child & { url: string }> {
-  const configDir = path.join(options.dataDir, "wrangler-config");
-  const configs = await writeWorkerConfigs(configDir, options.workers);
-  const databaseUrl = options.workers.find((w) => w.vars.DATABASE_URL)?.vars.DATABASE_URL;
-  const child = spawnChild(
-    "wrangler",
-    WRANGLER,
-    [
-      "dev",
-      ...configs.flatMap((c) => ["-c", c]),
-      "--ip", "127.0.0.1",
-      "--port", String(options.port),
-      "--inspector-port", String(await freePort()),
-      "--persist-to", path.join(options.dataDir, "wrangler"),
-      "--show-interactive-dev-session=false",
-      ...(options.logLevel ? ["--log-level", options.logLevel] : []),
-    ],
-    {
-      env: {
-        ...process.env,
-        WRANGLER_REGISTRY_PATH: options.registryPath,
-        ...(databaseUrl ? { CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveLocalConnectionString(databaseUrl) } : {}),
-        WRANGLER_SEND_METRICS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        CI: "true",
-        FORCE_COLOR: "0",
-      },
-      echo: options.echo,
-    },
-  );
-  const url = `http://127.0.0.1:${options.port}`;
+  const { command, args, env, url } = await wranglerDevTogether(options);
+  const child = spawnChild("wrangler", command, args, { env, echo: options.echo });
   try {
     await waitForHttp(`${url}/health`, child, 120_000);
   } catch (err) {
@@ -145,6 +117,33 @@ export async function startWranglerDevTogether(options: WranglerTogetherOptions)
     throw err;
   }
   return Object.assign(child, { url });
+}
+
+/** The command line of startWranglerDevTogether (its configurations written), for a supervisor to run. */
+export async function wranglerDevTogether(options: Omit<WranglerTogetherOptions, "echo">) {
+  const configDir = path.join(options.dataDir, "wrangler-config");
+  const configs = await writeWorkerConfigs(configDir, options.workers);
+  const databaseUrl = options.workers.find((w) => w.vars.DATABASE_URL)?.vars.DATABASE_URL;
+  const args = [
+    "dev",
+    ...configs.flatMap((c) => ["-c", c]),
+    "--ip", "127.0.0.1",
+    "--port", String(options.port),
+    "--inspector-port", String(await freePort()),
+    "--persist-to", path.join(options.dataDir, "wrangler"),
+    "--show-interactive-dev-session=false",
+    ...(options.logLevel ? ["--log-level", options.logLevel] : []),
+  ];
+  const env = {
+    ...process.env,
+    WRANGLER_REGISTRY_PATH: options.registryPath,
+    ...(databaseUrl ? { CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveLocalConnectionString(databaseUrl) } : {}),
+    WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    CI: "true",
+    FORCE_COLOR: "0",
+  };
+  return { command: WRANGLER, args, env, url: `http://127.0.0.1:${options.port}` };
 }
 
 /** One wrangler configuration (JSON) per worker from wrangler.toml's top level and its [env.<name>]. */
