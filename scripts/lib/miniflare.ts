@@ -83,14 +83,17 @@ export async function startWorkerd(options: WorkerdOptions): Promise<RunningWork
       bindings: { ...(workerOptions.bindings as Record<string, unknown>), ...options.vars[name] },
     };
   });
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const log = options.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const mf = new Miniflare({
     host: options.host ?? "127.0.0.1",
     port: options.port,
     workers,
     defaultPersistRoot: options.persistDir,
     cachePersist: path.join(options.persistDir, "cache"),
-    handleStructuredLogs: ({ message }: { message: string }) => log(message),
+    // Must return nothing (Miniflare checks).
+    handleStructuredLogs: ({ message }: { message: string }) => {
+      log(message);
+    },
   } as unknown as ConstructorParameters<typeof Miniflare>[0]);
   const url = await mf.ready;
   return {
