@@ -1,9 +1,13 @@
-// The whole system through the gateway on Node and under wrangler dev (workerd), in one run:
-// flight searches over many routes and dates (no two alike, so no cache could answer them) and
-// one-seat holds, at concurrency 1, 4 and 50, with the CPU time each runtime's processes spend
-// per request. `npx tsx bench/runtimes.ts`; BENCH_DURATION_MS (default 8000) per cell,
-// BENCH_RUNTIMES (comma list of node, wrangler4, wrangler4-pooled, wrangler1-pooled,
-// miniflare1-pooled; default all), BENCH_CONCURRENCY (default 1,4,50).
+// The whole system through the gateway on each runtime it can be started on, in one run: flight
+// searches over many routes and dates (no two alike, so no cache could answer them) and one-seat
+// holds, at concurrency 1, 4 and 50, with the CPU time each runtime's processes spend per request.
+// `npm run bench:runtimes`; BENCH_DURATION_MS (default 8000) per cell, BENCH_CONCURRENCY (default
+// 1,4,50), BENCH_RUNTIMES (comma list of the keys below; default those marked `byDefault`).
+//
+// Adding a runtime: one entry in `runtimes` whose start() serves the gateway (with the three
+// workers behind it) on a URL, with the variables it is given, and says which process trees are
+// its own (their CPU is charged to it) and how to stop it.
+import { availableParallelism } from "node:os";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
@@ -12,8 +16,11 @@ import { seedCatalog } from "../db/seed/index";
 import { buildRoutes } from "../db/seed/network";
 import { publicJwk } from "../shared/auth/jwk";
 import { generateSigningKey } from "../scripts/lib/keys";
+import { bundleWorkers } from "../scripts/lib/miniflare";
 import { type Child, freePort, spawnChild } from "../scripts/lib/processes";
-import { startWranglerDev, startWranglerDevTogether } from "../scripts/lib/wrangler";
+import { forkTs, readyMessage } from "../scripts/lib/supervisor";
+import { startWranglerDevTogether } from "../scripts/lib/wrangler";
+import type { NodeHostOptions } from "../scripts/serve-node";
 import { closedLoops, customerTokens, type LoadRun, machineLine, rateAndLatency, withThrowawayDatabase } from "./lib/common";
 import { postmasterPid, treeCpuMs } from "./lib/cpu";
 
@@ -35,6 +42,7 @@ interface Running {
 interface Runtime {
   key: string;
   name: string;
+  byDefault: boolean;
   start(vars: Record<string, string>, work: string): Promise<Running>;
 }
 
@@ -53,6 +61,27 @@ async function startTsx(name: string, script: string, args: string[], env: NodeJ
   return { child, value };
 }
 
+/** Forks a TypeScript host that reports `{type: "ready", url}` (scripts/lib/supervisor.ts), its stdout (request logs) discarded. */
+async function startHost(script: string, env: NodeJS.ProcessEnv): Promise<Running> {
+  const child = forkTs(script, [], { ...process.env, ...env }, "ignore");
+  child.stderr?.resume();
+  const { url } = await readyMessage<{ url: string }>(child).catch((err) => {
+    child.kill("SIGKILL");
+    throw err;
+  });
+  return {
+    url,
+    roots: [child.pid!],
+    stop: async () => {
+      const gone = new Promise((r) => child.once("exit", r));
+      process.kill(-child.pid!, "SIGTERM");
+      const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 5_000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
+
 async function startPooler(databaseUrl: string): Promise<{ child: Child; url: string }> {
   const { child, value } = await startTsx("pooler", "scripts/dev-pooler.ts", [databaseUrl, "0", "10"], {}, "listening ");
   const url = new URL(databaseUrl);
@@ -60,6 +89,7 @@ async function startPooler(databaseUrl: string): Promise<{ child: Child; url: st
   return { child, url: url.href };
 }
 
+/** The runtime behind the development pooling relay (a process of its own, its CPU the runtime's). */
 const withPooler = async (vars: Record<string, string>, run: (vars: Record<string, string>) => Promise<Running>): Promise<Running> => {
   const pooler = await startPooler(vars.DATABASE_URL!);
   try {
@@ -80,69 +110,78 @@ const withPooler = async (vars: Record<string, string>, run: (vars: Record<strin
 
 const WORKERS = ["auth", "search", "booking", "gateway"] as const;
 
-async function fourProcesses(vars: Record<string, string>, work: string): Promise<Running> {
-  const common = { dataDir: work, registryPath: path.join(work, "registry"), vars };
-  const children: (Child & { url: string })[] = [];
-  try {
-    for (const name of WORKERS) children.push(await startWranglerDev({ ...common, name, port: await freePort() }));
-  } catch (err) {
-    await Promise.all(children.map((c) => c.stop()));
-    throw err;
-  }
-  return {
-    url: children.at(-1)!.url,
-    roots: children.map((c) => c.process.pid!),
-    stop: async () => void (await Promise.all(children.map((c) => c.stop()))),
-  };
+/** scripts/serve-node.ts options: every worker on a port of its own, the gateway last. */
+async function nodeHostOptions(vars: Record<string, string>, bindings: "in-process" | "http"): Promise<NodeHostOptions> {
+  const ports = await Promise.all(WORKERS.map(() => freePort()));
+  return { workers: WORKERS.map((name, i) => ({ name, port: ports[i]!, vars })), bindings };
 }
 
-async function oneProcess(vars: Record<string, string>, work: string): Promise<Running> {
-  const child = await startWranglerDevTogether({
-    workers: ["gateway", "auth", "search", "booking"].map((name) => ({ name, vars })),
-    port: await freePort(),
-    dataDir: work,
-    registryPath: path.join(work, "registry"),
+const nodeProcess = async (vars: Record<string, string>, bindings: "in-process" | "http") =>
+  startHost("scripts/serve-node.ts", { NODE_HOST_OPTIONS: JSON.stringify(await nodeHostOptions(vars, bindings)) });
+
+const nodeCluster = async (vars: Record<string, string>, bindings: "in-process" | "http") =>
+  startHost("bench/lib/serve-cluster.ts", {
+    NODE_HOST_OPTIONS: JSON.stringify(await nodeHostOptions(vars, bindings)),
+    NODE_PROCESSES: String(availableParallelism()),
   });
-  return { url: child.url, roots: [child.process.pid!], stop: () => child.stop() };
-}
 
 const runtimes: Runtime[] = [
   {
-    key: "node",
-    name: "Node",
-    async start(vars) {
-      const { child, value } = await startTsx("node-workers", "bench/lib/serve-node.ts", [], { BENCH_NODE_VARS: JSON.stringify(vars) }, "ready ");
-      return { url: value, roots: [child.process.pid!], stop: () => child.stop() };
-    },
+    key: "node-1-http",
+    name: "Node, 1 process, HTTP between workers (start:node before)",
+    byDefault: true,
+    start: (vars) => nodeProcess(vars, "http"),
   },
   {
-    key: "wrangler4",
-    name: "wrangler dev ×4, per-request connections",
-    start: (vars, work) => fourProcesses(vars, path.join(work, "w4")),
+    key: "node-1",
+    name: "Node, 1 process, in-process bindings",
+    byDefault: true,
+    start: (vars) => nodeProcess(vars, "in-process"),
   },
   {
-    key: "wrangler4-pooled",
-    name: "wrangler dev ×4 + pooler",
-    start: (vars, work) => withPooler(vars, (v) => fourProcesses(v, path.join(work, "w4p"))),
+    key: "node-cluster",
+    name: `Node, ${availableParallelism()} processes (start:node)`,
+    byDefault: true,
+    start: (vars) => nodeCluster(vars, "in-process"),
   },
   {
-    key: "wrangler1-pooled",
-    name: "wrangler dev ×1 + pooler",
-    start: (vars, work) => withPooler(vars, (v) => oneProcess(v, path.join(work, "w1p"))),
+    key: "node-cluster-http",
+    name: `Node, ${availableParallelism()} processes, HTTP between workers`,
+    byDefault: false,
+    start: (vars) => nodeCluster(vars, "http"),
   },
   {
-    key: "miniflare1-pooled",
-    name: "Miniflare ×1 + pooler (prototype)",
+    key: "workerd",
+    name: "workerd: Miniflare + pooler (npm start)",
+    byDefault: true,
     start: (vars, work) =>
       withPooler(vars, async (v) => {
-        const { child, value } = await startTsx(
-          "miniflare",
-          "bench/lib/miniflare-host.ts",
-          [path.join(work, "mf")],
-          { BENCH_MINIFLARE_VARS: JSON.stringify(v) },
-          "ready ",
-        );
-        return { url: value, roots: [child.process.pid!], stop: () => child.stop() };
+        const bundleDir = path.join(work, "bundle");
+        await bundleWorkers(WORKERS, bundleDir);
+        const options = {
+          workers: ["gateway", "auth", "search", "booking"],
+          bundleDir,
+          vars: Object.fromEntries(WORKERS.map((name) => [name, v])),
+          hyperdriveUrl: v.DATABASE_URL,
+          port: await freePort(),
+          persistDir: path.join(work, "workerd-state"),
+        };
+        return startHost("scripts/serve-workerd.ts", { WORKERD_OPTIONS: JSON.stringify(options) });
+      }),
+  },
+  {
+    key: "wrangler",
+    name: "wrangler dev ×1 + pooler (npm run dev)",
+    byDefault: true,
+    start: (vars, work) =>
+      withPooler(vars, async (v) => {
+        const child = await startWranglerDevTogether({
+          workers: ["gateway", "auth", "search", "booking"].map((name) => ({ name, vars: v })),
+          port: await freePort(),
+          dataDir: path.join(work, "wrangler"),
+          registryPath: path.join(work, "wrangler", "registry"),
+        });
+        return { url: child.url, roots: [child.process.pid!], stop: () => child.stop() };
       }),
   },
 ];
@@ -159,7 +198,7 @@ interface Row {
 }
 
 async function main() {
-  const selected = (process.env.BENCH_RUNTIMES ?? runtimes.map((r) => r.key).join(",")).split(",");
+  const selected = (process.env.BENCH_RUNTIMES ?? runtimes.filter((r) => r.byDefault).map((r) => r.key).join(",")).split(",");
   out(`# bench:runtimes — ${new Date().toISOString()}`);
   out(`${machineLine()}; ${DURATION_MS / 1000} s per cell after ${WARMUP_MS / 1000} s of warm-up`);
   const pm = postmasterPid();
@@ -199,6 +238,7 @@ async function main() {
     const idle: string[] = [];
     out("\n| runtime | request | concurrency | req/s | p50 ms | p99 ms | errors | runtime CPU ms/req | … less idle | PostgreSQL CPU ms/req |");
     out("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let first = true;
     for (const runtime of runtimes.filter((r) => selected.includes(r.key))) {
       const running = await runtime.start(vars, work);
       // Idle: what the runtime's processes burn with nothing to do (file watchers, timers, proxies).
@@ -225,7 +265,9 @@ async function main() {
         for (const request of ["search", "hold"] as const) {
           const expected = request === "search" ? 200 : 201;
           for (const concurrency of CONCURRENCY) {
-            await closedLoops(concurrency, WARMUP_MS, expected, (loop) => send(request, loop));
+            // The first cell of the run also warms PostgreSQL's caches for the throwaway database.
+            await closedLoops(concurrency, first ? 4 * WARMUP_MS : WARMUP_MS, expected, (loop) => send(request, loop));
+            first = false;
             const cpu0 = treeCpuMs(running.roots);
             const pg0 = pm ? treeCpuMs([pm]) : 0;
             const run: LoadRun = await closedLoops(concurrency, DURATION_MS, expected, (loop) => send(request, loop));
@@ -252,16 +294,17 @@ async function main() {
       }
     }
 
-    const node = runtimes[0]!.name;
-    const others = [...new Set(rows.map((r) => r.runtime))].filter((r) => r !== node);
-    if (rows.some((r) => r.runtime === node) && others.length > 0) {
-      out("\n| runtime | request | concurrency | req/s ÷ Node | runtime CPU/req ÷ Node (less idle) |");
-      out("|---|---|---:|---:|---:|");
-      for (const name of others) {
-        for (const row of rows.filter((r) => r.runtime === name)) {
-          const base = rows.find((r) => r.runtime === node && r.request === row.request && r.concurrency === row.concurrency)!;
-          out(`| ${name} | ${row.request} | ${row.concurrency} | ${(row.r.rps / base.r.rps).toFixed(3)} | ${(row.net / base.net).toFixed(1)} |`);
-        }
+    // Ratios against one Node process as start:node ran before, and against start:node now.
+    const bases = ["node-1-http", "node-cluster"].map((key) => runtimes.find((r) => r.key === key)!.name);
+    const present = bases.filter((b) => rows.some((r) => r.runtime === b));
+    if (present.length > 0) {
+      out(`\n| runtime | request | concurrency | ${present.map((b) => `req/s ÷ ${b}`).join(" | ")} | CPU/req (less idle) ÷ ${present[0]} |`);
+      out(`|---|---|---:|${present.map(() => "---:|").join("")}---:|`);
+      for (const row of rows) {
+        const base = (name: string) => rows.find((r) => r.runtime === name && r.request === row.request && r.concurrency === row.concurrency);
+        const ratios = present.map((b) => (base(b) ? (row.r.rps / base(b)!.r.rps).toFixed(2) : "—"));
+        const cpu = base(present[0]!) ? (row.net / base(present[0]!)!.net).toFixed(2) : "—";
+        out(`| ${row.runtime} | ${row.request} | ${row.concurrency} | ${ratios.join(" | ")} | ${cpu} |`);
       }
     }
     out(`\nIdle, before any load: ${idle.join("; ")}.`);

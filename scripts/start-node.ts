@@ -5,13 +5,11 @@
 // process of its own, so that a burst of emails does not take CPU from the API. Every child is
 // supervised: restarted with back-off when it dies, stopped on Ctrl-C and SIGTERM, and unable to
 // outlive this process (scripts/lib/supervisor.ts).
-import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
-import path from "node:path";
+import { startApiProcesses } from "./lib/api-processes";
 import { planNats } from "./lib/nats";
 import { forkTs, readyMessage, Supervisor } from "./lib/supervisor";
 import { type PreparedSystem, prepareSystem, workers } from "./lib/system";
-import type { NodeHostOptions } from "./serve-node";
 
 const say = (line: string) => console.log(`[start:node] ${line}`);
 
@@ -47,20 +45,10 @@ async function main() {
       ready: (child) => readyMessage(child),
     });
 
-    cluster.setupPrimary({ exec: path.resolve("scripts/serve-node.ts"), execArgv: ["--import", "tsx"], silent: true });
-    const options = (cron: boolean): NodeHostOptions => ({
+    await startApiProcesses(supervisor, processes, {
       workers: workers.map((w) => ({ name: w.name, port: w.port, vars: system!.varsFor(w.name) })),
       bindings: process.env.NODE_BINDINGS === "http" ? "http" : "in-process",
-      cron,
     });
-    for (let i = 1; i <= processes; i++) {
-      await supervisor.start({
-        name: `api-${i}`,
-        // One process runs the Cron Trigger's housekeeping, whichever instance of it is running.
-        spawn: () => cluster.fork({ NODE_HOST_OPTIONS: JSON.stringify(options(i === 1)) }).process,
-        ready: (child) => readyMessage(child),
-      });
-    }
     for (const w of workers) say(`${w.name} on http://127.0.0.1:${w.port}`);
     say(`ready: ${processes} API process${processes === 1 ? "" : "es"} and the notifier (NATS ${nats.url}); press Ctrl-C to stop`);
   } catch (err) {

@@ -41,12 +41,22 @@ interface Supervised {
 
 const TSX_ARGS = ["--import", "tsx"];
 
-/** Forks a TypeScript entry point with an IPC channel, its output piped, in its own process group. */
-export function forkTs(script: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+/**
+ * Forks a TypeScript entry point with an IPC channel, in its own process group. Its stderr is
+ * piped (the supervisor echoes it and quotes its last lines when it dies); its stdout, where the
+ * workers write a log line per request, goes straight to ours unless told otherwise, so that
+ * this process does not spend CPU relaying every request's line.
+ */
+export function forkTs(
+  script: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+  stdout: "inherit" | "pipe" | "ignore" = "inherit",
+): ChildProcess {
   return fork(path.resolve(script), args, {
     execArgv: TSX_ARGS,
     env,
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    stdio: ["ignore", stdout, "pipe", "ipc"],
     detached: true,
   });
 }
