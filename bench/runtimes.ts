@@ -238,7 +238,7 @@ async function main() {
     const idle: string[] = [];
     out("\n| runtime | request | concurrency | req/s | p50 ms | p99 ms | errors | runtime CPU ms/req | … less idle | PostgreSQL CPU ms/req |");
     out("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let first = true;
+    let cold = true;
     for (const runtime of runtimes.filter((r) => selected.includes(r.key))) {
       const running = await runtime.start(vars, work);
       // Idle: what the runtime's processes burn with nothing to do (file watchers, timers, proxies).
@@ -266,8 +266,8 @@ async function main() {
           const expected = request === "search" ? 200 : 201;
           for (const concurrency of CONCURRENCY) {
             // The first cell of the run also warms PostgreSQL's caches for the throwaway database.
-            await closedLoops(concurrency, first ? 4 * WARMUP_MS : WARMUP_MS, expected, (loop) => send(request, loop));
-            first = false;
+            await closedLoops(concurrency, cold ? 4 * WARMUP_MS : WARMUP_MS, expected, (loop) => send(request, loop));
+            cold = false;
             const cpu0 = treeCpuMs(running.roots);
             const pg0 = pm ? treeCpuMs([pm]) : 0;
             const run: LoadRun = await closedLoops(concurrency, DURATION_MS, expected, (loop) => send(request, loop));

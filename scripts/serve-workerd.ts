@@ -4,8 +4,10 @@
 // stops (workerd with it) when told to or when its parent is gone.
 import { log } from "../shared/http/log";
 import { cronMatches, startWorkerd, type WorkerdOptions } from "./lib/miniflare";
+import { guardSocketErrors } from "./lib/relay-guard";
 import { reportReady, stopWithParent } from "./lib/supervisor";
 
+guardSocketErrors(); // before Miniflare loads: its Hyperdrive relay leaves socket errors unhandled
 const options = JSON.parse(process.env.WORKERD_OPTIONS ?? "{}") as WorkerdOptions;
 delete process.env.WORKERD_OPTIONS; // secrets: not for workerd's environment
 const workerd = await startWorkerd(options);
