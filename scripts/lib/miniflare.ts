@@ -44,8 +44,8 @@ export interface WorkerdOptions {
   hyperdriveUrl?: string;
   port: number;
   host?: string;
-  /** Where the Cache API and other local state live. */
-  persistDir: string;
+  /** Where local state other than the Cache API lives (none of our bindings has any yet). */
+  persistDir?: string;
   log?(line: string): void;
 }
 
@@ -88,8 +88,9 @@ export async function startWorkerd(options: WorkerdOptions): Promise<RunningWork
     host: options.host ?? "127.0.0.1",
     port: options.port,
     workers,
-    defaultPersistRoot: options.persistDir,
-    cachePersist: path.join(options.persistDir, "cache"),
+    // The Cache API (the search worker's answers) in memory, not on disk: those entries live
+    // seconds, and Miniflare's disk-backed cache costs CPU on every put.
+    ...(options.persistDir ? { defaultPersistRoot: options.persistDir } : {}),
     // Must return nothing (Miniflare checks).
     handleStructuredLogs: ({ message }: { message: string }) => {
       log(message);
