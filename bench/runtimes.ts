@@ -164,7 +164,6 @@ const runtimes: Runtime[] = [
           vars: Object.fromEntries(WORKERS.map((name) => [name, v])),
           hyperdriveUrl: v.DATABASE_URL,
           port: await freePort(),
-          persistDir: path.join(work, "workerd-state"),
         };
         return startHost("scripts/serve-workerd.ts", { WORKERD_OPTIONS: JSON.stringify(options) });
       }),
@@ -238,17 +237,24 @@ async function main() {
     const idle: string[] = [];
     out("\n| runtime | request | concurrency | req/s | p50 ms | p99 ms | errors | runtime CPU ms/req | … less idle | PostgreSQL CPU ms/req |");
     out("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let cold = true;
-    for (const runtime of runtimes.filter((r) => selected.includes(r.key))) {
-      const running = await runtime.start(vars, work);
-      // Idle: what the runtime's processes burn with nothing to do (file watchers, timers, proxies).
+    // Every runtime is started first and the cells interleave (each cell on each runtime in turn):
+    // on a machine whose other load drifts, the runtimes of one cell are measured minutes apart at
+    // most, not a whole run apart. Idle runtimes cost little meanwhile (their idle CPU is printed).
+    const started: { runtime: Runtime; running: Running; pool: Pool; idlePerSecond: number }[] = [];
+    try {
+      for (const runtime of runtimes.filter((r) => selected.includes(r.key))) {
+        const running = await runtime.start(vars, work);
+        started.push({ runtime, running, pool: new Pool(running.url, { connections: 64, pipelining: 1 }), idlePerSecond: 0 });
+      }
       await new Promise((r) => setTimeout(r, 2_000));
-      const idle0 = treeCpuMs(running.roots);
+      // Idle: what each runtime's processes burn with nothing to do (file watchers, timers, proxies).
+      const idle0 = started.map((s) => treeCpuMs(s.running.roots));
       await new Promise((r) => setTimeout(r, IDLE_MS));
-      const idlePerSecond = (treeCpuMs(running.roots) - idle0) / (IDLE_MS / 1000);
-      idle.push(`${runtime.name}: ${idlePerSecond.toFixed(1)} ms CPU/s`);
-      const pool = new Pool(running.url, { connections: 64, pipelining: 1 });
-      const send = (request: "search" | "hold", loop: number) =>
+      started.forEach((s, i) => {
+        s.idlePerSecond = (treeCpuMs(s.running.roots) - idle0[i]!) / (IDLE_MS / 1000);
+        idle.push(`${s.runtime.name}: ${s.idlePerSecond.toFixed(1)} ms CPU/s`);
+      });
+      const send = (pool: Pool, request: "search" | "hold", loop: number) =>
         (request === "search"
           ? pool.request({ path: searchPath(), method: "GET" })
           : pool.request({
@@ -261,16 +267,17 @@ async function main() {
           await res.body.arrayBuffer();
           return { status: res.statusCode, arrayBuffer: async () => new ArrayBuffer(0) } as unknown as Response;
         });
-      try {
-        for (const request of ["search", "hold"] as const) {
-          const expected = request === "search" ? 200 : 201;
-          for (const concurrency of CONCURRENCY) {
+      let cold = true;
+      for (const request of ["search", "hold"] as const) {
+        const expected = request === "search" ? 200 : 201;
+        for (const concurrency of CONCURRENCY) {
+          for (const { runtime, running, pool, idlePerSecond } of started) {
             // The first cell of the run also warms PostgreSQL's caches for the throwaway database.
-            await closedLoops(concurrency, cold ? 4 * WARMUP_MS : WARMUP_MS, expected, (loop) => send(request, loop));
+            await closedLoops(concurrency, cold ? 4 * WARMUP_MS : WARMUP_MS, expected, (loop) => send(pool, request, loop));
             cold = false;
             const cpu0 = treeCpuMs(running.roots);
             const pg0 = pm ? treeCpuMs([pm]) : 0;
-            const run: LoadRun = await closedLoops(concurrency, DURATION_MS, expected, (loop) => send(request, loop));
+            const run: LoadRun = await closedLoops(concurrency, DURATION_MS, expected, (loop) => send(pool, request, loop));
             const done = Math.max(1, run.latencies.length);
             const row: Row = {
               runtime: runtime.name,
@@ -288,9 +295,11 @@ async function main() {
             );
           }
         }
-      } finally {
-        await pool.close();
-        await running.stop();
+      }
+    } finally {
+      for (const s of started) {
+        await s.pool.close();
+        await s.running.stop();
       }
     }
 

@@ -118,7 +118,6 @@ async function main() {
         vars: Object.fromEntries(order.map((name) => [name, varsFor(name)])),
         hyperdriveUrl: workerDatabaseUrl,
         port: gateway.port,
-        persistDir: path.join(system.dataDir, "workerd", "state"),
       };
       say(`starting ${order.join(", ")} in workerd (Miniflare), the gateway on http://127.0.0.1:${gateway.port}`);
       await supervisor.start({
