@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { startApiProcesses } from "./lib/api-processes";
 import { planNats } from "./lib/nats";
 import { forkTs, readyMessage, Supervisor } from "./lib/supervisor";
-import { type PreparedSystem, prepareSystem, workers } from "./lib/system";
+import { guardPostmaster, type PreparedSystem, prepareSystem, workers } from "./lib/system";
 
 const say = (line: string) => console.log(`[start:node] ${line}`);
 
@@ -34,6 +34,7 @@ async function main() {
 
   try {
     system = await prepareSystem();
+    await guardPostmaster(system, supervisor);
     // One core is left to PostgreSQL, the notifier and NATS, which share the machine in this
     // layout: on 2 cores a second API process measured slower than one (docs/benchmarks.md).
     const processes = Number(process.env.NODE_PROCESSES ?? Math.max(1, availableParallelism() - 1));

@@ -9,7 +9,6 @@
 // workers and PostgreSQL (standing in for Hyperdrive's pool), nats-server when none runs, and the
 // notifier, each child supervised (restarted with back-off when it dies) and stopped on Ctrl-C,
 // SIGTERM, or this process's death however it comes (scripts/lib/supervisor.ts).
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { disconnectAll } from "#db-connection";
 import { runHousekeeping } from "../workers/booking/index";
@@ -17,7 +16,7 @@ import { planNats } from "./lib/nats";
 import { bundleWorkers } from "./lib/miniflare";
 import { type PgPooler, startPgPooler } from "./lib/pg-pooler";
 import { forkTs, readyMessage, spawnProgram, Supervisor } from "./lib/supervisor";
-import { type PreparedSystem, prepareSystem, type WorkerName, workers } from "./lib/system";
+import { guardPostmaster, type PreparedSystem, prepareSystem, type WorkerName, workers } from "./lib/system";
 import { wranglerDevTogether } from "./lib/wrangler";
 import { waitForHttp } from "./lib/processes";
 
@@ -50,7 +49,7 @@ async function main() {
 
   try {
     system = await prepareSystem();
-    if (system.database.embedded) await guardPostmaster(system, supervisor);
+    await guardPostmaster(system, supervisor);
     await disconnectAll();
     const gateway = workers.find((w) => w.name === "gateway")!;
 
@@ -133,16 +132,6 @@ async function main() {
   } catch (err) {
     console.error(`[start] ${(err as Error).message}`);
     await stop(1);
-  }
-}
-
-/** The embedded PostgreSQL must not outlive this process: the reaper shuts it down (fast) if it has to. */
-async function guardPostmaster(system: PreparedSystem, supervisor: Supervisor) {
-  try {
-    const pid = Number((await readFile(path.join(system.dataDir, "postgres", "postmaster.pid"), "utf8")).split("\n")[0]);
-    if (pid > 1) supervisor.guard("pid", pid, "SIGINT");
-  } catch {
-    // no pid file: nothing to guard
   }
 }
 

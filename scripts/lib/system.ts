@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
 import type { z } from "zod";
@@ -121,4 +122,18 @@ function stringEnv(): Record<string, string> {
 
 function pick(from: Record<string, string>, keys: string[]): Record<string, string> {
   return Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]!]));
+}
+
+/**
+ * The embedded PostgreSQL must not outlive the start script: the supervisor's reaper shuts it
+ * down (fast shutdown, SIGINT) if the script dies without doing so itself.
+ */
+export async function guardPostmaster(system: PreparedSystem, supervisor: { guard(kind: "pid", id: number, signal: NodeJS.Signals): void }) {
+  if (!system.database.embedded) return;
+  try {
+    const pid = Number((await readFile(path.join(system.dataDir, "postgres", "postmaster.pid"), "utf8")).split("\n")[0]);
+    if (pid > 1) supervisor.guard("pid", pid, "SIGINT");
+  } catch {
+    // no pid file: nothing to guard
+  }
 }
