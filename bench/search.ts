@@ -1,11 +1,14 @@
 // Search latency and throughput on 10 thousand and on 1 million flights, in one run.
-// The aim: 1M-flight figures within 2x of the 10k ones, because every search is index-backed.
+// The aim: 1M-flight figures within 2x of the 10k ones, because every search is index-backed; the
+// same for searches in the business and first cabins, sorted by that cabin's fare.
 import { performance } from "node:perf_hooks";
 import { disconnectAll } from "#db-connection";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { migrateDatabase } from "../db/migrate";
 import { schema } from "../db/client";
+import type { CabinClass } from "../db/schema";
+import { seedAirplanes } from "../db/seed/airplanes";
 import { seedCatalog } from "../db/seed/index";
 import { buildRoutes } from "../db/seed/network";
 import { publicJwk } from "../shared/auth/jwk";
@@ -26,6 +29,8 @@ const DATASETS = [
   { name: "1M", flights: Number(process.env.BENCH_LARGE_FLIGHTS ?? 1_000_000) },
 ];
 const CONCURRENCY = [1, 32];
+/** BENCH_QUERIES=business,first runs only the queries whose name contains one of these words. */
+const ONLY = process.env.BENCH_QUERIES?.split(",").map((w) => w.trim()).filter(Boolean);
 
 console.log = () => {}; // the worker's per-request log lines would bury the table
 const out = (line = "") => process.stdout.write(`${line}\n`);
@@ -56,16 +61,28 @@ async function ensureDataset(name: string, flights: number): Promise<string> {
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
+/** Whether the seed's airplane on this route has the cabin. */
+const flies = (model: string, cabin: CabinClass) => seedAirplanes.some((a) => a.model === model && a.cabins.some((c) => c.cabin === cabin));
+
 /** Deterministic query streams: real routes of the seeded network on the first days of the schedule. */
 function queries() {
-  const routes = buildRoutes().filter((r) => r.domestic);
-  let i = 0;
-  const next = () => {
-    const route = routes[(i * 7919) % routes.length]!;
-    const date = addDays(START, i % DAYS_QUERIED);
-    i++;
-    return { from: route.origin.code, to: route.destination.code, date };
+  const all = buildRoutes();
+  const routes = all.filter((r) => r.domestic);
+  /** Route + date requests, in turn over these routes. */
+  const stream = (over: typeof all) => {
+    let i = 0;
+    return () => {
+      const route = over[(i * 7919) % over.length]!;
+      const date = addDays(START, i % DAYS_QUERIED);
+      i++;
+      return { from: route.origin.code, to: route.destination.code, date };
+    };
   };
+  const next = stream(routes);
+  // Cabin searches ask for routes flown by an airplane with that cabin: business on domestic jets
+  // (not the turboprops), first on the international routes of the 777-300ER.
+  const business = stream(routes.filter((r) => flies(r.model, "business")));
+  const first = stream(all.filter((r) => flies(r.model, "first")));
   const codes = [...new Set(routes.map((r) => r.origin.code))];
   let j = 0;
   const pair = () => {
@@ -88,8 +105,23 @@ function queries() {
       const q = pair();
       return `/api/v1/itineraries?from=${q.from}&to=${q.to}&date=${q.date}&passengers=2&sort=duration`;
     },
+    "business, route + date, by price": () => {
+      const q = business();
+      return `/api/v1/flights?from=${q.from}&to=${q.to}&date=${q.date}&passengers=2&cabin=business&sort=price`;
+    },
+    "first, route + date, by price": () => {
+      const q = first();
+      return `/api/v1/flights?from=${q.from}&to=${q.to}&date=${q.date}&passengers=2&cabin=first&sort=price`;
+    },
+    "business itineraries (≤1 stop), by price": () => {
+      const q = pair();
+      return `/api/v1/itineraries?from=${q.from}&to=${q.to}&date=${q.date}&passengers=2&cabin=business&sort=price`;
+    },
   };
 }
+
+/** The queries this run measures (all, or those BENCH_QUERIES names). */
+const selected = () => Object.keys(queries()).filter((name) => !ONLY || ONLY.some((w) => name.includes(w))) as (keyof ReturnType<typeof queries>)[];
 
 interface Result {
   rps: number;
@@ -105,16 +137,35 @@ async function load(base: string, path: () => string, concurrency: number): Prom
   return { ...rateAndLatency(run), n: run.latencies.length };
 }
 
-/** EXPLAIN ANALYZE of the statements the two main searches run, on the large dataset. */
+/** EXPLAIN ANALYZE of the statements the main searches run (economy, and the business and first cabins), on the large dataset. */
 async function explain(url: string) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const captured: { query: string; params: unknown[] }[] = [];
   const db = drizzle(sql, { schema, logger: { logQuery: (query, params) => captured.push({ query, params }) } });
-  const routes = buildRoutes().filter((r) => r.domestic);
-  const r = routes[0]!;
-  await searchFlights(db, { from: r.origin.code, to: r.destination.code, date: addDays(START, 3), passengers: 2, cabin: "economy", limit: 20, sort: "price" });
-  await searchItineraries(db, { from: "GOI", to: "CCU", date: addDays(START, 3), passengers: 2, cabin: "economy", maxStops: 1, limit: 20, sort: "duration" });
-  for (const [title, statement] of [["flight search (route + date, sort=price, passengers=2)", captured[0]], ["itineraries", captured[captured.length - 2]]] as const) {
+  /** The statement `search` runs first: the search itself (the itineraries' leg lookup comes after). */
+  const statementOf = async (search: () => Promise<unknown>) => {
+    captured.length = 0;
+    await search();
+    return captured[0];
+  };
+  const all = buildRoutes();
+  const r = all.filter((x) => x.domestic)[0]!;
+  const b = all.filter((x) => x.domestic && flies(x.model, "business"))[0]!;
+  const f = all.filter((x) => flies(x.model, "first"))[0]!;
+  const date = addDays(START, 3);
+  const flightSearch = (route: typeof r, cabin: CabinClass) => () =>
+    searchFlights(db, { from: route.origin.code, to: route.destination.code, date, passengers: 2, cabin, limit: 20, sort: "price" });
+  const itineraries = (cabin: CabinClass, sort: string) => () =>
+    searchItineraries(db, { from: "GOI", to: "CCU", date, passengers: 2, cabin, maxStops: 1, limit: 20, sort });
+  const plans: [string, () => Promise<unknown>][] = [
+    [`flight search (${r.origin.code}→${r.destination.code}, route + date, sort=price, passengers=2)`, flightSearch(r, "economy")],
+    ["itineraries (GOI→CCU, sort=duration)", itineraries("economy", "duration")],
+    [`flight search, cabin=business (${b.origin.code}→${b.destination.code}, sort=price, passengers=2)`, flightSearch(b, "business")],
+    [`flight search, cabin=first (${f.origin.code}→${f.destination.code}, sort=price, passengers=2)`, flightSearch(f, "first")],
+    ["itineraries, cabin=business (GOI→CCU, sort=price)", itineraries("business", "price")],
+  ];
+  for (const [title, search] of plans) {
+    const statement = await statementOf(search);
     if (!statement) continue;
     const plan = await sql.unsafe(`explain (analyze, buffers, costs off) ${statement.query}`, statement.params as never[]);
     out(`\n-- EXPLAIN ${title}`);
@@ -137,11 +188,11 @@ async function main() {
   const results = new Map<string, Result>();
   out("\n| flights | query | concurrency | req/s | p50 ms | p99 ms | errors |");
   out("|---|---|---:|---:|---:|---:|---:|");
-  for (const [query] of Object.entries(queries())) {
+  for (const query of selected()) {
     for (const concurrency of CONCURRENCY) {
       for (const { name, server } of servers) {
-        await load(server.url, queries()[query as keyof ReturnType<typeof queries>], 4); // warm-up
-        const r = await load(server.url, queries()[query as keyof ReturnType<typeof queries>], concurrency);
+        await load(server.url, queries()[query], 4); // warm-up
+        const r = await load(server.url, queries()[query], concurrency);
         results.set(`${name}|${query}|${concurrency}`, r);
         out(`| ${name} | ${query} | ${concurrency} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} |`);
       }
@@ -149,7 +200,7 @@ async function main() {
   }
   out("\n| query | concurrency | p50 1M ÷ 10k | req/s 10k ÷ 1M |");
   out("|---|---:|---:|---:|");
-  for (const query of Object.keys(queries())) {
+  for (const query of selected()) {
     for (const concurrency of CONCURRENCY) {
       const small = results.get(`10k|${query}|${concurrency}`)!;
       const large = results.get(`1M|${query}|${concurrency}`)!;
