@@ -17,7 +17,7 @@ import { AppError } from "../shared/errors";
 import { SEAT_LETTERS } from "../db/schema/catalog";
 import { generateSigningKey } from "../scripts/lib/keys";
 import { type HostedWorker, serveWorker } from "../scripts/lib/node-host";
-import { holdSeats } from "../workers/booking/domain/holds";
+import { type HoldRequest, holdSeats } from "../workers/booking/domain/holds";
 import booking from "../workers/booking/index";
 import { customerTokens, machineLine, percentile, runMain, withThrowawayDatabase } from "./lib/common";
 
@@ -132,14 +132,14 @@ const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.m
  * shares this process and these cores with the worker, and fetch's Request/Response and streams
  * machinery cost about as much CPU per request as the worker's own HTTP handling.
  */
-function httpHold(pool: Pool, tokens: string[]): Hold {
+function httpHold(pool: Pool, tokens: string[], request: (target: string) => object = (flightId) => ({ flightId })): Hold {
   return async (client, flightId) => {
     try {
       const res = await pool.request({
         path: "/api/v1/bookings",
         method: "POST",
         headers: { authorization: `Bearer ${tokens[client]}`, "content-type": "application/json" },
-        body: JSON.stringify({ flightId, passengers: [{ name: PASSENGER }] }),
+        body: JSON.stringify({ ...request(flightId), passengers: [{ name: PASSENGER }] }),
       });
       const body = await res.body.text(); // the body is part of the response time, and an unread one would hold the socket
       if (res.statusCode === 201) return { kind: "ok" };
@@ -152,11 +152,11 @@ function httpHold(pool: Pool, tokens: string[]): Hold {
 }
 
 /** The domain transaction without HTTP, JWT or validation: what the route runs inside db.transaction. */
-function domainHold(url: string, userIds: string[]): Hold {
+function domainHold(url: string, userIds: string[], legsOf: (target: string) => HoldRequest["legs"] = (flightId) => [{ flightId, cabin: "economy", seats: [], path: "flightId" }]): Hold {
   const db = createDatabase(url); // the same pool the worker uses (one per URL, PG_POOL_MAX connections)
   return async (client, flightId) => {
     try {
-      await holdSeats(db, userIds[client]!, { legs: [{ flightId, cabin: "economy", seats: [], path: "flightId" }], passengers: [{ name: PASSENGER }] }, HOLD_MINUTES);
+      await holdSeats(db, userIds[client]!, { legs: legsOf(flightId), passengers: [{ name: PASSENGER }] }, HOLD_MINUTES);
       return { kind: "ok" };
     } catch (err) {
       if (err instanceof AppError && err.code === "SEATS_UNAVAILABLE") return { kind: "full" };
@@ -287,43 +287,12 @@ async function createReturnFlights(sql: postgres.Sql, outbound: string[]): Promi
   return rows.map((r) => r.id);
 }
 
-/** POST /api/v1/bookings with the flights form: both legs, one passenger, no seat chosen. */
-function httpTripHold(pool: Pool, tokens: string[]): Hold {
-  return async (client, trip) => {
-    try {
-      const res = await pool.request({
-        path: "/api/v1/bookings",
-        method: "POST",
-        headers: { authorization: `Bearer ${tokens[client]}`, "content-type": "application/json" },
-        body: JSON.stringify({ flights: legsOf(trip).map((flightId) => ({ flightId })), passengers: [{ name: PASSENGER }] }),
-      });
-      const body = await res.body.text();
-      if (res.statusCode === 201) return { kind: "ok" };
-      if (res.statusCode === 409 && body.includes('"SEATS_UNAVAILABLE"')) return { kind: "full" };
-      return { kind: "error", detail: `HTTP ${res.statusCode} ${body.slice(0, 300)}` };
-    } catch (err) {
-      return { kind: "error", detail: `network: ${describe(err)}` };
-    }
-  };
-}
-
-/** holdSeats with both legs, as the route calls it for the flights form. */
-function domainTripHold(url: string, userIds: string[]): Hold {
-  const db = createDatabase(url);
-  return async (client, trip) => {
-    try {
-      const legs = legsOf(trip).map((flightId, i) => ({ flightId, cabin: "economy" as const, seats: [], path: `flights.${i}` }));
-      await holdSeats(db, userIds[client]!, { legs, passengers: [{ name: PASSENGER }] }, HOLD_MINUTES);
-      return { kind: "ok" };
-    } catch (err) {
-      if (err instanceof AppError && err.code === "SEATS_UNAVAILABLE") return { kind: "full" };
-      return { kind: "error", detail: describe(err) };
-    }
-  };
-}
+/** The flights form of POST /api/v1/bookings, and the legs holdSeats gets from it: both flights, economy, no seat chosen. */
+const tripRequest = (trip: string) => ({ flights: legsOf(trip).map((flightId) => ({ flightId })) });
+const tripLegs = (trip: string) => legsOf(trip).map((flightId, i) => ({ flightId, cabin: "economy" as const, seats: [], path: `flights.${i}` }));
 
 /**
- * rawHold for a trip: one free seat locked per flight (SKIP LOCKED, in flight id order), the booking
+ * rawHold for a trip: one free seat locked per flight (SKIP LOCKED, one statement), the booking
  * priced from both fares, its two flights, both seats, a passenger per leg and the outbox row.
  */
 function rawTripHold(sql: postgres.Sql, userIds: string[]): Hold {
@@ -331,17 +300,15 @@ function rawTripHold(sql: postgres.Sql, userIds: string[]): Hold {
     const flightIds = legsOf(trip);
     try {
       await sql.begin(async (tx) => {
-        const seats: { flight: string; row: number; letter: string }[] = [];
-        for (const flight of [...flightIds].sort()) {
-          const [seat] = await tx<{ row: number; letter: string }[]>`
+        // One statement: the first free seat of each flight, skipping locked ones (so it never waits).
+        const seats = await tx<{ flight: string; row: number; letter: string }[]>`
+          select l.id as flight, s.row, s.letter
+          from unnest(${[...flightIds].sort()}::uuid[]) as l(id)
+          cross join lateral (
             select row, letter from seats
-            where flight_id = ${flight} and (booking_id is null or (held_until is not null and held_until <= now()))
-            order by row, letter
-            limit 1
-            for update skip locked`;
-          if (!seat) throw new FlightFull();
-          seats.push({ flight, ...seat });
-        }
+            where flight_id = l.id and (booking_id is null or (held_until is not null and held_until <= now()))
+            order by row, letter limit 1 for update skip locked) s`;
+        if (seats.length < flightIds.length) throw new FlightFull();
         const [created] = await tx<{ id: string; hold_expires_at: Date }[]>`
           insert into bookings (user_id, total_amount, currency, hold_expires_at)
           select ${userIds[client]!}, sum(fc.price_amount), min(f.currency), now() + make_interval(mins => ${HOLD_MINUTES})
@@ -539,8 +506,8 @@ async function main(): Promise<number> {
         { name: "raw SQL", hold: rawHold(raw, userIds) },
       ];
       const tripDrivers = new Map<string, Hold>([
-        ["HTTP", httpTripHold(client, tokens)],
-        ["domain tx (holdSeats)", domainTripHold(url, userIds)],
+        ["HTTP", httpHold(client, tokens, tripRequest)],
+        ["domain tx (holdSeats)", domainHold(url, userIds, tripLegs)],
         ["raw SQL", rawTripHold(raw, userIds)],
       ]);
       // JIT warm-up before anything is measured: a second of warm-up alone left the first scenario run
