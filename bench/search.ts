@@ -182,7 +182,8 @@ async function main() {
   const servers: { name: string; server: HostedWorker; url: string }[] = [];
   for (const d of DATASETS) {
     const url = await ensureDataset(d.name, d.flights);
-    servers.push({ name: d.name, url, server: await serveWorker(search, { DATABASE_URL: url, JWT_PUBLIC_JWKS: jwks }) });
+    // No answer store: every request is a database search (the stream repeats its URLs cell to cell).
+    servers.push({ name: d.name, url, server: await serveWorker(search, { DATABASE_URL: url, JWT_PUBLIC_JWKS: jwks, SEARCH_CACHE_SECONDS: "0" }) });
   }
 
   const results = new Map<string, Result>();
