@@ -53,6 +53,10 @@ async function ensureDataset(name: string, flights: number): Promise<string> {
       await seedCatalog(sql, { days: 1, flights, startDate: START, reset: true, log: (l) => out(`  ${l}`) });
       out(`  built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
+    // A set built before the seed analyzed flight_cabins has no statistics for it until autovacuum
+    // gets there, and the cabin searches' plans (and JIT) depend on them.
+    const [stats] = await sql`select coalesce(last_analyze, last_autoanalyze) as at from pg_stat_user_tables where relname = 'flight_cabins'`;
+    if (!stats?.at) await sql`analyze flight_cabins`;
   } finally {
     await sql.end();
   }
