@@ -4,7 +4,8 @@
 // The aim: HTTP at least 0.5 of the raw SQL ceiling, the hot flight no slower than the spread load,
 // zero 5xx and zero oversold seats. Two-leg holds (a return trip: one seat on an outbound and one on
 // a return flight, one booking) run beside them in the same run, by the same three drivers, so their
-// throughput and p99 read as ratios to the one-leg figures.
+// throughput and p99 read as ratios to the one-leg figures; then both kinds at once (every other
+// request a trip), so that both see the same load and contend for the same seats.
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
@@ -53,6 +54,8 @@ interface Run {
   errorSamples: string[];
   seconds: number;
   latencies: number[];
+  /** The same latencies by the number of flights the hold named (1, or 2 for a trip "a+b"), ascending. */
+  byLegs: Map<number, number[]>;
   /** The flight picker ran out of planned seats before the deadline. */
   exhausted: boolean;
   nodeCpuMs: number;
@@ -80,8 +83,9 @@ function machineBusyMs(): number | undefined {
 }
 
 /** `concurrency` closed loops, each sending its next hold as soon as the previous one answers. */
-async function load(hold: Hold, next: () => string | undefined, durationMs: number): Promise<Run> {
+async function load(hold: Hold, next: (client: number) => string | undefined, durationMs: number): Promise<Run> {
   const latencies: number[] = [];
+  const byLegs = new Map<number, number[]>();
   const full = new Map<string, number>();
   const errorSamples: string[] = [];
   let errors = 0;
@@ -92,15 +96,20 @@ async function load(hold: Hold, next: () => string | undefined, durationMs: numb
   const deadline = start + durationMs;
   const loop = async (client: number) => {
     while (performance.now() < deadline) {
-      const flightId = next();
+      const flightId = next(client);
       if (flightId === undefined) {
         exhausted = true;
         return;
       }
       const t0 = performance.now();
       const outcome = await hold(client, flightId);
-      if (outcome.kind === "ok") latencies.push(performance.now() - t0);
-      else if (outcome.kind === "full") full.set(flightId, (full.get(flightId) ?? 0) + 1);
+      if (outcome.kind === "ok") {
+        const ms = performance.now() - t0;
+        latencies.push(ms);
+        const legs = flightId.split("+").length;
+        byLegs.set(legs, byLegs.get(legs) ?? []);
+        byLegs.get(legs)!.push(ms);
+      } else if (outcome.kind === "full") full.set(flightId, (full.get(flightId) ?? 0) + 1);
       else {
         errors++;
         if (errorSamples.length < 5) errorSamples.push(outcome.detail);
@@ -118,6 +127,7 @@ async function load(hold: Hold, next: () => string | undefined, durationMs: numb
     errorSamples,
     seconds,
     latencies: latencies.sort((a, b) => a - b),
+    byLegs: new Map([...byLegs].map(([legs, ms]) => [legs, ms.sort((a, b) => a - b)])),
     exhausted,
     nodeCpuMs: (cpu.user + cpu.system) / 1000,
     machineBusyMs: busy0 === undefined || busy1 === undefined ? undefined : busy1 - busy0,
@@ -361,6 +371,50 @@ function tripRatioTable(oneLeg: Result[], twoLeg: Result[]): string {
 
 const TRIP_SUFFIX = " · 2 legs";
 
+// ---- Mixed: one-leg and two-leg holds at the same time, on the same flights. ----
+// Even clients hold one flight, odd clients a trip, so both kinds run under the same load from the
+// rest of the machine (sequential scenarios can differ by 2× on a shared one), contend for the same
+// seats, and each kind's holds/s follows from its own latency.
+
+const MIXED_SUFFIX = " · mixed 1 + 2 legs";
+
+/** Sends a trip ("a+b") to `trip` and a single flight to `one`. */
+const mixedHold = (one: Hold, trip: Hold): Hold => (client, target) => (target.includes("+") ? trip : one)(client, target);
+
+/** The hot flight, alone or with its return; every pick takes one of its seats, so both kinds share its quota. */
+function hotMixedPicker(outbound: string[], inbound: string[]) {
+  const nextIndex = hotPicker(outbound.map((_, i) => String(i)));
+  return (client: number) => {
+    const i = nextIndex();
+    if (i === undefined) return undefined;
+    return client % 2 === 0 ? outbound[Number(i)]! : `${outbound[Number(i)]!}+${inbound[Number(i)]!}`;
+  };
+}
+
+function spreadMixedPicker(outbound: string[], inbound: string[]) {
+  const one = spreadPicker(outbound);
+  const trip = spreadTripPicker(outbound, inbound);
+  return (client: number) => (client % 2 === 0 ? one() : trip());
+}
+
+/** Per mixed run: each kind's holds/s (32 clients each) and p99 over the same seconds, and their ratios. */
+function mixedTable(results: Result[]): string {
+  const rows = results.map(({ scenario, run }) => {
+    const one = run.byLegs.get(1) ?? [];
+    const two = run.byLegs.get(2) ?? [];
+    const p99 = (ms: number[]) => percentile(ms, 99);
+    return (
+      `| ${scenario.replace(MIXED_SUFFIX, "")} | ${(one.length / run.seconds).toFixed(0)} | ${(two.length / run.seconds).toFixed(0)} | ` +
+      `${p99(one).toFixed(1)} | ${p99(two).toFixed(1)} | ${(two.length / one.length).toFixed(2)} | ${(p99(two) / p99(one)).toFixed(2)} |`
+    );
+  });
+  return [
+    "| layout · driver | 1-leg holds/s | 2-leg holds/s | 1-leg p99 ms | 2-leg p99 ms | holds/s 2-leg ÷ 1-leg | p99 2-leg ÷ 1-leg |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...rows,
+  ].join("\n");
+}
+
 /** One user per client, made directly in SQL (the booking worker only needs a valid token). */
 async function createUsers(sql: postgres.Sql, url: string, key: PrivateJwk) {
   const users = await sql<{ id: string }[]>`
@@ -433,7 +487,7 @@ function hotPicker(flights: string[]) {
 
 const spreadPicker = (flights: string[]) => () => flights[Math.floor(Math.random() * flights.length)]!;
 
-async function scenario(sql: postgres.Sql, name: string, hold: Hold, next: () => string | undefined): Promise<Result> {
+async function scenario(sql: postgres.Sql, name: string, hold: Hold, next: (client: number) => string | undefined): Promise<Result> {
   await reset(sql);
   const warmup = await load(hold, next, WARMUP_MS); // JIT, pool connections, keep-alive sockets
   const run = await load(hold, next, DURATION_MS);
@@ -480,7 +534,8 @@ async function main(): Promise<number> {
       `then per scenario ${WARMUP_MS / 1000} s warm-up + ` +
       `${DURATION_MS / 1000} s measured; hot: ${HOT.rows}×${HOT.seatsPerRow} seats, ${HOT.holdsPerFlight} holds a flight, then the next; ` +
       `spread: ${SPREAD.flights} flights of ${SPREAD.rows}×${SPREAD.seatsPerRow}; ` +
-      `each one-leg scenario followed by its two-leg twin (a return trip: the layout's outbound flight and a return flight, one seat on each)\n`,
+      `each one-leg scenario followed by its two-leg twin (a return trip: the layout's outbound flight and a return flight, one seat on each), ` +
+      `then both at once (every other request a trip)\n`,
   );
 
   return withThrowawayDatabase("booking", async (url) => {
@@ -529,15 +584,22 @@ async function main(): Promise<number> {
 
       const results: Result[] = [];
       const tripResults: Result[] = [];
+      const mixedResults: Result[] = [];
       for (const layout of [
-        { name: "hot flight", picker: () => hotPicker(hot), trips: () => hotTripPicker(hot, returns.hot) },
-        { name: "spread (1,000 flights)", picker: () => spreadPicker(spread), trips: () => spreadTripPicker(spread, returns.spread) },
+        { name: "hot flight", picker: () => hotPicker(hot), trips: () => hotTripPicker(hot, returns.hot), mixed: () => hotMixedPicker(hot, returns.hot) },
+        {
+          name: "spread (1,000 flights)",
+          picker: () => spreadPicker(spread),
+          trips: () => spreadTripPicker(spread, returns.spread),
+          mixed: () => spreadMixedPicker(spread, returns.spread),
+        },
       ]) {
         for (const driver of drivers) {
           results.push(await scenario(setup, `${layout.name} · ${driver.name}`, driver.hold, layout.picker()));
-          // The same layout and driver with two-leg holds, straight after, for the ratios below.
-          const name = `${layout.name} · ${driver.name}${TRIP_SUFFIX}`;
-          tripResults.push(await scenario(setup, name, tripDrivers.get(driver.name)!, layout.trips()));
+          // The same layout and driver with two-leg holds, straight after, then both kinds at once.
+          const trip = tripDrivers.get(driver.name)!;
+          tripResults.push(await scenario(setup, `${layout.name} · ${driver.name}${TRIP_SUFFIX}`, trip, layout.trips()));
+          mixedResults.push(await scenario(setup, `${layout.name} · ${driver.name}${MIXED_SUFFIX}`, mixedHold(driver.hold, trip), layout.mixed()));
         }
       }
 
@@ -564,8 +626,12 @@ async function main(): Promise<number> {
       print(tripRatioTable(results, tripResults));
       print("");
       print(cpuTable(tripResults));
+      print("");
+      print(table(mixedResults));
+      print("");
+      print(mixedTable(mixedResults));
 
-      const failed = [...results, ...tripResults].filter((r) => r.run.errors > 0 || r.oversold > 0 || r.unexpected409 > 0 || r.committedMismatch !== 0);
+      const failed = [...results, ...tripResults, ...mixedResults].filter((r) => r.run.errors > 0 || r.oversold > 0 || r.unexpected409 > 0 || r.committedMismatch !== 0);
       if (failed.length > 0) console.error(`\nfailed: ${failed.map((r) => r.scenario).join(", ")}`);
       if (warmupErrors > 0 || warmupOversold > 0) console.error("\nfailed: JIT warm-up");
       return failed.length > 0 || warmupErrors > 0 || warmupOversold > 0 ? 1 : 0;
