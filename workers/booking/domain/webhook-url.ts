@@ -5,7 +5,7 @@ import { ipLiteral, isPublicAddress } from "../../../shared/webhooks";
 /** Where a host's addresses come from: a DNS-over-HTTPS resolver in the Worker, a stub in tests. */
 export type ResolveHost = (hostname: string) => Promise<string[]>;
 
-const refused = (message: string) => validationFailed([{ path: "body.url", message }]);
+const refused = (message: string) => validationFailed([{ path: "url", message }]);
 
 /**
  * A partner's URL, checked before it is stored: http(s), no credentials in it, and in production
