@@ -74,3 +74,20 @@ export async function startDnsStub(names: Record<string, string[]>) {
   state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
 }
+
+type Sql = (strings: TemplateStringsArray, ...values: unknown[]) => Promise<any[]>;
+
+/** An endpoint written straight into the database (route tests that need one, not its registration). */
+export async function insertEndpoint(sql: Sql, url = "https://partner.example/hooks", options: { disabled?: boolean } = {}) {
+  const [row] = await sql`insert into webhook_endpoints (url, event_types, secret, disabled_at)
+    values (${url}, array['*'], 'whsec_test', ${options.disabled ? new Date() : null}) returning id`;
+  return row!.id as string;
+}
+
+/** A delivery of a new event to `endpointId`, in the given state. */
+export async function insertDelivery(sql: Sql, endpointId: string, state: "pending" | "sending" | "delivered" | "failed" = "delivered") {
+  const [event] = await sql`insert into webhook_events (id, type, body) values (gen_random_uuid(), 'bookings.held', '{}') returning id`;
+  const [row] = await sql`insert into webhook_deliveries (endpoint_id, event_id, state, attempts, next_attempt_at)
+    values (${endpointId}, ${event!.id}, ${state}, 1, now() + interval '1 hour') returning id`;
+  return { id: row!.id as string, eventId: event!.id as string };
+}
