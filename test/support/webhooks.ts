@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type postgres from "postgres";
 
 /** One request a receiver got, in arrival order. */
 export interface ReceivedRequest {
@@ -75,12 +76,12 @@ export async function startDnsStub(names: Record<string, string[]>) {
   return state;
 }
 
-type Sql = (strings: TemplateStringsArray, ...values: unknown[]) => Promise<any[]>;
+type Sql = postgres.Sql;
 
 /** An endpoint written straight into the database (route tests that need one, not its registration). */
 export async function insertEndpoint(sql: Sql, url = "https://partner.example/hooks", options: { disabled?: boolean } = {}) {
   const [row] = await sql`insert into webhook_endpoints (url, event_types, secret, disabled_at)
-    values (${url}, array['*'], 'whsec_test', ${options.disabled ? new Date() : null}) returning id`;
+    values (${url}, array['*'], 'whsec_test', ${options.disabled ? sql`now()` : null}) returning id`;
   return row!.id as string;
 }
 
