@@ -42,6 +42,8 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
   private lastNotice = 0;
+  private successes: { id: string; status: number | null; ms: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private successTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
@@ -71,6 +73,8 @@ export class WebhookDispatcher {
     let failures = 0;
     while (!this.wakeup.isClosed) {
       try {
+        // Woken by attempts ending: let a few more end first, so one claim serves them all.
+        if (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 2));
         const free = this.config.WEBHOOK_CONCURRENCY - this.inFlight.size;
         const claimed = free > 0 ? await this.claim(free) : [];
         for (const delivery of claimed) this.track(this.attempt(delivery));
@@ -141,17 +145,45 @@ export class WebhookDispatcher {
     else await this.failed(d, outcome);
   }
 
-  private async delivered(d: Claimed, outcome: AttemptOutcome) {
-    await this.db.execute(sql`
-      with done as (
-        update webhook_deliveries
-        set state = 'delivered', delivered_at = now(), leased_until = null, last_status = ${outcome.status}, last_error = null, last_duration_ms = ${outcome.durationMs}
-        where id = ${d.id} and state = 'sending'
-        returning endpoint_id
-      )
-      update webhook_endpoints set consecutive_failures = 0, failing_since = null
-      where id in (select endpoint_id from done) and consecutive_failures <> 0`);
-    this.metrics.webhooksDelivered++;
+  /**
+   * Successes are recorded in batches (one statement for all that ended within a few
+   * milliseconds): under load that is most of the dispatcher's database work. The attempt keeps its
+   * slot until its row says delivered, so the limits stay exact.
+   */
+  private delivered(d: Claimed, outcome: AttemptOutcome): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.successes.push({ id: d.id, status: outcome.status, ms: outcome.durationMs, resolve, reject });
+      if (this.successes.length >= 64) this.recordSuccesses();
+      else this.successTimer ??= setTimeout(() => this.recordSuccesses(), 3);
+    });
+  }
+
+  private recordSuccesses() {
+    clearTimeout(this.successTimer);
+    this.successTimer = undefined;
+    const batch = this.successes.splice(0);
+    if (batch.length === 0) return;
+    const rows = JSON.stringify(batch.map(({ id, status, ms }) => ({ id, status, ms })));
+    this.db
+      .execute(sql`
+        with done as (
+          update webhook_deliveries w
+          set state = 'delivered', delivered_at = now(), leased_until = null, last_status = x.status, last_error = null, last_duration_ms = x.ms
+          from jsonb_to_recordset(${rows}::jsonb) as x(id uuid, status int, ms int)
+          where w.id = x.id and w.state = 'sending'
+          returning w.endpoint_id
+        )
+        update webhook_endpoints set consecutive_failures = 0, failing_since = null
+        where id in (select endpoint_id from done) and consecutive_failures <> 0`)
+      .then(
+        () => {
+          this.metrics.webhooksDelivered += batch.length;
+          for (const b of batch) b.resolve();
+        },
+        (err) => {
+          for (const b of batch) b.reject(err);
+        },
+      );
   }
 
   /** base × 2^(attempts − 1), ±10 % so that a burst of failures does not come back as one burst. */

@@ -37,14 +37,28 @@ export function webhookBodyOf(subject: string, payload: Uint8Array): WebhookBody
   return { id, type, createdAt: occurredAt, data };
 }
 
+interface Queued {
+  body: WebhookBody;
+  resolve: (written: number) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Events written per statement, at most, and how long the first of a batch waits for company. */
+const BATCH = 250;
+const BATCH_WAIT_MS = 5;
+
 /**
  * The webhooks' own durable JetStream consumer (not the email consumer: each has its own progress,
  * so a mail outage does not hold partners back, nor the other way round). For each event it writes
- * one delivery per enabled endpoint that wants its type, in one statement, then acks; the
- * dispatcher does the sending. A redelivered message writes nothing twice (unique endpoint + event).
+ * one delivery per enabled endpoint that wants its type, then acks; the dispatcher does the
+ * sending. Events are written in batches (one statement for up to 250 of them, gathered for at
+ * most 5 ms): a burst costs a few statements, not one per event. A redelivered message writes
+ * nothing twice (unique endpoint + event).
  */
 export class WebhookFanout {
   private readonly pull: DurablePull;
+  private queue: Queued[] = [];
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
@@ -54,7 +68,7 @@ export class WebhookFanout {
   ) {
     this.pull = new DurablePull(
       js,
-      { stream: STREAM, consumer: webhookConsumer(config), batch: 200, concurrency: 16, retryMaxMs: config.NOTIFIER_RELAY_RETRY_MAX_MS },
+      { stream: STREAM, consumer: webhookConsumer(config), batch: BATCH * 2, concurrency: BATCH * 2, retryMaxMs: config.NOTIFIER_RELAY_RETRY_MAX_MS },
       (msg) => this.handle(msg),
     );
   }
@@ -80,27 +94,57 @@ export class WebhookFanout {
       return;
     }
     try {
-      const [row] = await this.db.execute<{ n: number }>(sql`
-        with targets as (
-          select id from webhook_endpoints
-          where disabled_at is null and event_types && array['*', ${body.type}::text]
-        ), event as (
-          insert into webhook_events (id, type, body)
-          select ${body.id}, ${body.type}, ${JSON.stringify(body)} where exists (select 1 from targets)
-          on conflict (id) do nothing
-        ), written as (
-          insert into webhook_deliveries (endpoint_id, event_id)
-          select id, ${body.id} from targets
-          on conflict (endpoint_id, event_id) do nothing
-          returning 1
-        )
-        select count(*)::int as n from written`);
+      await new Promise<number>((resolve, reject) => this.enqueue({ body, resolve, reject }));
       msg.ack();
-      if (row?.n) this.written();
     } catch (err) {
       const delay = backoffDelay(msg.info.deliveryCount, 500, this.config.NOTIFIER_RELAY_RETRY_MAX_MS);
       log("warn", "webhooks: could not write deliveries; retrying", { worker: "notifier", eventId: body.id, retryInMs: delay, error: describeError(err).error });
       msg.nak(delay);
     }
+  }
+
+  private enqueue(item: Queued) {
+    this.queue.push(item);
+    if (this.queue.length >= BATCH) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), BATCH_WAIT_MS);
+  }
+
+  private flush() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue.splice(0);
+    if (batch.length === 0) return;
+    this.write(batch.map((q) => q.body)).then(
+      (n) => {
+        for (const q of batch) q.resolve(n);
+        if (n > 0) this.written();
+      },
+      (err) => {
+        for (const q of batch) q.reject(err);
+      },
+    );
+  }
+
+  /** One statement: the events some enabled endpoint wants, and a delivery per such endpoint. */
+  private async write(bodies: WebhookBody[]): Promise<number> {
+    const input = JSON.stringify(bodies.map((b) => ({ id: b.id, type: b.type, body: JSON.stringify(b) })));
+    const [row] = await this.db.execute<{ n: number }>(sql`
+      with input as (
+        select distinct on (id) id, type, body from jsonb_to_recordset(${input}::jsonb) as x(id uuid, type text, body text)
+      ), targets as (
+        select i.id as event_id, e.id as endpoint_id from input i
+        join webhook_endpoints e on e.disabled_at is null and e.event_types && array['*', i.type]
+      ), events as (
+        insert into webhook_events (id, type, body)
+        select i.id, i.type, i.body from input i where exists (select 1 from targets t where t.event_id = i.id)
+        on conflict (id) do nothing
+      ), written as (
+        insert into webhook_deliveries (endpoint_id, event_id)
+        select endpoint_id, event_id from targets
+        on conflict (endpoint_id, event_id) do nothing
+        returning 1
+      )
+      select count(*)::int as n from written`);
+    return row?.n ?? 0;
   }
 }
