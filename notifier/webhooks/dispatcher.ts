@@ -199,9 +199,13 @@ export class WebhookDispatcher {
     const error = outcome.error!.slice(0, 1_000);
     const disabled = await this.db.transaction(async (tx) => {
       const recorded = await tx.execute(sql`
+        with endpoint as (select disabled_at is not null as disabled from webhook_endpoints where id = ${d.endpoint_id})
         update webhook_deliveries
-        set state = ${giveUp ? "failed" : "pending"}, next_attempt_at = now() + ${delay}::int * interval '1 millisecond', leased_until = null,
-            last_status = ${outcome.status}, last_error = ${error}, last_duration_ms = ${outcome.durationMs}
+        -- An endpoint disabled while this attempt was in flight: given up with the rest of its deliveries.
+        set state = case when ${giveUp} or (select disabled from endpoint) then 'failed'::webhook_delivery_state else 'pending' end,
+            next_attempt_at = now() + ${delay}::int * interval '1 millisecond', leased_until = null,
+            last_status = ${outcome.status}, last_duration_ms = ${outcome.durationMs},
+            last_error = case when (select disabled from endpoint) then ${error} || '; the endpoint was disabled' else ${error} end
         where id = ${d.id} and state = 'sending'
         returning id`);
       if (recorded.length === 0) return false; // the endpoint was deleted meanwhile
