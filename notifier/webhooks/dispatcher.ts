@@ -9,11 +9,10 @@ import { Wakeup } from "../wakeup";
 import { renderDisabledNotice } from "./notice";
 import type { AttemptOutcome, WebhookSender } from "./sender";
 
-/** One advisory lock key for claiming: claims across notifier processes take turns, so the per-endpoint limit is exact. */
-const CLAIM_LOCK = 0x77_68_6f_6f_6b; // "whook"
 /** Beyond the request's own time limit, before an attempt whose process died is taken to be lost. */
 const LEASE_MARGIN_MS = 30_000;
-const NOTICE_EVERY_MS = 5_000;
+/** How often lost attempts are recovered and disabled endpoints' admins emailed. */
+const HOUSEKEEPING_EVERY_MS = 2_000;
 
 interface Claimed extends Record<string, unknown> {
   id: string;
@@ -78,8 +77,9 @@ export class WebhookDispatcher {
         const free = this.config.WEBHOOK_CONCURRENCY - this.inFlight.size;
         const claimed = free > 0 ? await this.claim(free) : [];
         for (const delivery of claimed) this.track(this.attempt(delivery));
-        if (Date.now() - this.lastNotice >= NOTICE_EVERY_MS) {
+        if (Date.now() - this.lastNotice >= HOUSEKEEPING_EVERY_MS) {
           this.lastNotice = Date.now();
+          await this.recoverLostAttempts();
           await this.sendDisabledNotices();
         }
         failures = 0;
@@ -105,33 +105,43 @@ export class WebhookDispatcher {
     this.inFlight.add(tracked);
   }
 
-  /** Due deliveries, oldest first, within both limits; marked sending with a lease. */
+  /**
+   * Due deliveries, oldest first, within both limits, marked sending with a lease: one statement.
+   * Rows another notifier is claiming are skipped (SKIP LOCKED, and the state is checked again as
+   * the row is updated), so no delivery is claimed twice. One process claims one round at a time,
+   * so its limits are exact; notifiers sharing a database each apply the per-endpoint limit.
+   */
   private async claim(free: number): Promise<Claimed[]> {
     const perEndpoint = this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
     const leaseMs = this.config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS;
-    return this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
-      // Attempts whose process died: due again.
-      await tx.execute(sql`update webhook_deliveries set state = 'pending', leased_until = null where state = 'sending' and leased_until < now()`);
-      return tx.execute<Claimed>(sql`
-        with due as (
-          select d.id, d.next_attempt_at from webhook_endpoints e
-          cross join lateral (
-            select d.id, d.next_attempt_at from webhook_deliveries d
-            where d.endpoint_id = e.id and d.state = 'pending' and d.next_attempt_at <= now()
-            order by d.next_attempt_at
-            limit greatest(0, ${perEndpoint}::int - (select count(*) from webhook_deliveries s where s.endpoint_id = e.id and s.state = 'sending'))
-          ) d
-          where e.disabled_at is null
+    return this.db.execute<Claimed>(sql`
+      with due as (
+        select d.id, d.next_attempt_at from webhook_endpoints e
+        cross join lateral (
+          select d.id, d.next_attempt_at from webhook_deliveries d
+          where d.endpoint_id = e.id and d.state = 'pending' and d.next_attempt_at <= now()
           order by d.next_attempt_at
-          limit ${free}::int
-        )
-        update webhook_deliveries w
-        set state = 'sending', leased_until = now() + ${leaseMs}::int * interval '1 millisecond', attempts = w.attempts + 1, last_attempt_at = now()
-        from due, webhook_events ev, webhook_endpoints e
-        where w.id = due.id and ev.id = w.event_id and e.id = w.endpoint_id
-        returning w.id, w.endpoint_id, w.event_id, w.attempts, w.retry_from, ev.body, e.url, e.secret`);
-    });
+          limit greatest(0, ${perEndpoint}::int - (select count(*) from webhook_deliveries s where s.endpoint_id = e.id and s.state = 'sending'))
+          for update of d skip locked
+        ) d
+        where e.disabled_at is null
+        order by d.next_attempt_at
+        limit ${free}::int
+      )
+      update webhook_deliveries w
+      set state = 'sending', leased_until = now() + ${leaseMs}::int * interval '1 millisecond', attempts = w.attempts + 1, last_attempt_at = now()
+      from due, webhook_events ev, webhook_endpoints e
+      where w.id = due.id and w.state = 'pending' and ev.id = w.event_id and e.id = w.endpoint_id
+      returning w.id, w.endpoint_id, w.event_id, w.attempts, w.retry_from, ev.body, e.url, e.secret`);
+  }
+
+  /** Attempts whose process died (the lease ran out): due again, or given up if their endpoint was disabled meanwhile. */
+  private async recoverLostAttempts() {
+    await this.db.execute(sql`
+      update webhook_deliveries d
+      set state = case when e.disabled_at is null then 'pending'::webhook_delivery_state else 'failed' end, leased_until = null
+      from webhook_endpoints e
+      where e.id = d.endpoint_id and d.state = 'sending' and d.leased_until < now()`);
   }
 
   private async attempt(d: Claimed): Promise<void> {
