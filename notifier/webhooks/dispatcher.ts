@@ -41,6 +41,9 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
   private lastNotice = 0;
+  /** Requests in flight per endpoint (this process's): what the per-endpoint limit counts. */
+  private readonly busy = new Map<string, number>();
+  private requests = 0;
   private successes: { id: string; status: number | null; ms: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private successTimer: NodeJS.Timeout | undefined;
 
@@ -73,10 +76,14 @@ export class WebhookDispatcher {
     while (!this.wakeup.isClosed) {
       try {
         // Woken by attempts ending: let a few more end first, so one claim serves them all.
-        if (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 2));
-        const free = this.config.WEBHOOK_CONCURRENCY - this.inFlight.size;
+        if (this.requests > 0) await new Promise((r) => setTimeout(r, 2));
+        const free = this.config.WEBHOOK_CONCURRENCY - this.requests;
         const claimed = free > 0 ? await this.claim(free) : [];
-        for (const delivery of claimed) this.track(this.attempt(delivery));
+        for (const delivery of claimed) {
+          this.requests++;
+          this.busy.set(delivery.endpoint_id, (this.busy.get(delivery.endpoint_id) ?? 0) + 1);
+          this.track(this.attempt(delivery));
+        }
         if (Date.now() - this.lastNotice >= HOUSEKEEPING_EVERY_MS) {
           this.lastNotice = Date.now();
           await this.recoverLostAttempts();
@@ -108,12 +115,14 @@ export class WebhookDispatcher {
   /**
    * Due deliveries, oldest first, within both limits, marked sending with a lease: one statement.
    * Rows another notifier is claiming are skipped (SKIP LOCKED, and the state is checked again as
-   * the row is updated), so no delivery is claimed twice. One process claims one round at a time,
-   * so its limits are exact; notifiers sharing a database each apply the per-endpoint limit.
+   * the row is updated), so no delivery is claimed twice. The limits count this process's requests
+   * in flight (a slot is free again as soon as the answer is in, before the outcome is written):
+   * notifiers sharing a database each apply them.
    */
   private async claim(free: number): Promise<Claimed[]> {
     const perEndpoint = this.config.WEBHOOK_ENDPOINT_CONCURRENCY;
     const leaseMs = this.config.WEBHOOK_TIMEOUT_MS + LEASE_MARGIN_MS;
+    const busy = JSON.stringify(Object.fromEntries(this.busy));
     return this.db.execute<Claimed>(sql`
       with due as (
         select d.id, d.next_attempt_at from webhook_endpoints e
@@ -121,7 +130,7 @@ export class WebhookDispatcher {
           select d.id, d.next_attempt_at from webhook_deliveries d
           where d.endpoint_id = e.id and d.state = 'pending' and d.next_attempt_at <= now()
           order by d.next_attempt_at
-          limit greatest(0, ${perEndpoint}::int - (select count(*) from webhook_deliveries s where s.endpoint_id = e.id and s.state = 'sending'))
+          limit greatest(0, ${perEndpoint}::int - coalesce((${busy}::jsonb ->> e.id::text)::int, 0))
           for update of d skip locked
         ) d
         where e.disabled_at is null
@@ -146,11 +155,20 @@ export class WebhookDispatcher {
 
   private async attempt(d: Claimed): Promise<void> {
     const timestamp = Math.floor(Date.now() / 1000);
-    const outcome = await this.sender.post(d.url, d.body, {
-      [WEBHOOK_HEADERS.id]: d.event_id,
-      [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-      [WEBHOOK_HEADERS.signature]: await signWebhook(d.secret, timestamp, d.body),
-    });
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await this.sender.post(d.url, d.body, {
+        [WEBHOOK_HEADERS.id]: d.event_id,
+        [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+        [WEBHOOK_HEADERS.signature]: await signWebhook(d.secret, timestamp, d.body),
+      });
+    } finally {
+      this.requests--;
+      const left = (this.busy.get(d.endpoint_id) ?? 1) - 1;
+      if (left > 0) this.busy.set(d.endpoint_id, left);
+      else this.busy.delete(d.endpoint_id);
+      this.wakeup.ring();
+    }
     if (outcome.error === null) await this.delivered(d, outcome);
     else await this.failed(d, outcome);
   }

@@ -78,6 +78,7 @@ describe("delivery", () => {
     await expectSigned(all.receiver, all.secret);
     await expectSigned(confirmedOnly.receiver, confirmedOnly.secret);
 
+    await vi.waitFor(async () => expect((await deliveriesOf(all.id)).every((d) => d.state === "delivered")).toBe(true), WAIT);
     const log = await deliveriesOf(all.id);
     expect(log.map((d) => d.eventId).sort()).toEqual(events.map((e) => e.id).sort());
     for (const d of log) expect(d).toMatchObject({ state: "delivered", attempts: 1, lastStatus: 200, lastError: null, nextAttemptAt: null });
@@ -118,8 +119,7 @@ describe("retries", () => {
     expect(times[2]! - times[0]!).toBeLessThan(60_000);
     expect(new Set(flaky.receiver.requests.map((r) => r.headers["webhook-id"])).size).toBe(1);
     await expectSigned(flaky.receiver, flaky.secret);
-    const [d] = await deliveriesOf(flaky.id);
-    expect(d).toMatchObject({ state: "delivered", attempts: 3, lastStatus: 200, lastError: null });
+    await vi.waitFor(async () => expect((await deliveriesOf(flaky.id))[0]).toMatchObject({ state: "delivered", attempts: 3, lastStatus: 200, lastError: null }), WAIT);
   });
 
   it("a receiver that times out, then recovers, gets the event; the log shows the attempt in progress in between", async () => {
@@ -129,8 +129,8 @@ describe("retries", () => {
     await vi.waitFor(async () => expect((await deliveriesOf(slow.id))[0]).toMatchObject({ state: "pending", attempts: 1, lastStatus: null, lastError: "no answer within 1500 ms" }), WAIT);
     await vi.waitFor(() => expect(slow.receiver.delivered().map((b) => b.id)).toEqual([held!.id]), WAIT);
     expect(slow.receiver.requests).toHaveLength(2);
-    const [d] = await deliveriesOf(slow.id);
-    expect(d).toMatchObject({ state: "delivered", attempts: 2, lastStatus: 200 });
+    // The outcome is written just after the answer.
+    await vi.waitFor(async () => expect((await deliveriesOf(slow.id))[0]).toMatchObject({ state: "delivered", attempts: 2, lastStatus: 200 }), WAIT);
   });
 
   it("a receiver that never answers does not delay the others", async () => {
@@ -145,8 +145,8 @@ describe("retries", () => {
     // Had the hanging endpoint held everyone up, 12 events at 2 per 1.5 s timeout would take 9 s or more.
     expect(took).toBeLessThan(6_000);
     // The hanging endpoint holds its two slots and no more.
-    const [inFlight] = await db.sql()`select count(*)::int as n from webhook_deliveries where endpoint_id = ${never.id} and state = 'sending'`;
-    expect(inFlight!.n).toBeLessThanOrEqual(2);
+    expect(never.receiver.maxOpen).toBeGreaterThanOrEqual(1);
+    expect(never.receiver.maxOpen).toBeLessThanOrEqual(2);
     expect(never.receiver.requests.length).toBeLessThanOrEqual(2 * Math.ceil(took / 1_500) + 2);
   });
 });
@@ -156,6 +156,7 @@ describe("redeliver", () => {
     const partner = await endpoint();
     const { booking } = await rig.someBooking();
     await vi.waitFor(() => expect(partner.receiver.delivered()).toHaveLength(1), WAIT);
+    await vi.waitFor(async () => expect((await deliveriesOf(partner.id))[0]?.state).toBe("delivered"), WAIT);
     const [d] = await deliveriesOf(partner.id);
     const res = await call("POST", `/api/v1/webhooks/${partner.id}/deliveries/${d.id}/redeliver`, { token: admin.accessToken });
     expect(res.status).toBe(202);
@@ -166,6 +167,6 @@ describe("redeliver", () => {
     expect(second!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
     expect(JSON.parse(second!.body).data.booking.id).toBe(booking.id);
     await expectSigned(partner.receiver, partner.secret);
-    expect((await deliveriesOf(partner.id))[0]).toMatchObject({ state: "delivered", attempts: 1 });
+    await vi.waitFor(async () => expect((await deliveriesOf(partner.id))[0]).toMatchObject({ state: "delivered", attempts: 1 }), WAIT);
   });
 });

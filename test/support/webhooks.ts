@@ -21,6 +21,8 @@ export interface Receiver {
   /** The bodies it answered 2xx, parsed. */
   delivered(): any[];
   behaviour: Behaviour;
+  /** The most requests it ever had open at once (answered or not yet). */
+  maxOpen: number;
   close(): Promise<void>;
 }
 
@@ -31,13 +33,18 @@ export async function startReceiver(behaviour: Behaviour = () => 200): Promise<R
     url: "",
     requests,
     behaviour,
+    maxOpen: 0,
     delivered: () => requests.filter((r) => typeof r.answer === "number" && r.answer < 300).map((r) => JSON.parse(r.body)),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  let open = 0;
   const server = http.createServer((req, res) => {
+    open++;
+    receiver.maxOpen = Math.max(receiver.maxOpen, open);
+    res.on("close", () => open--);
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
