@@ -186,6 +186,23 @@ describe("refunds through Stripe", () => {
     await checkMoney();
   });
 
+  it("refund.updated from Stripe settles a pending refund", async () => {
+    const { owner, booking } = await newBooking();
+    const { paymentIntentId } = await startPaying(owner.accessToken, booking.id, booking.totalAmount.amount);
+    await deliver(succeed(paymentIntentId));
+    await call("POST", `/api/v1/bookings/${booking.id}/cancel`, { token: owner.accessToken });
+    let reference = "";
+    await eventually(async () => {
+      const [refund] = await db.sql()`select provider_reference from refunds where booking_id = ${booking.id} and provider_reference is not null`;
+      reference = refund!.provider_reference;
+    });
+    await db.sql()`update refunds set status = 'pending' where booking_id = ${booking.id}`;
+    const res = await deliver(stripe().event("refund.updated", { id: reference, object: "refund", status: "succeeded", payment_intent: paymentIntentId }));
+    expect(res.body.data.outcome).toBe("recorded");
+    const [refund] = await db.sql()`select status from refunds where booking_id = ${booking.id}`;
+    expect(refund!.status).toBe("succeeded");
+  });
+
   it("an airline cancellation refunds the flight's paid bookings through Stripe", async () => {
     const admin = await t.newAdmin();
     const { owner, flight, booking } = await newBooking();
