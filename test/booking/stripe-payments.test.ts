@@ -137,6 +137,21 @@ describe("Stripe's webhook", () => {
     await checkMoney();
   });
 
+  it("cancelling a held booking cancels its open PaymentIntent at Stripe; a lapsed hold's is cancelled by the Cron Trigger", async () => {
+    const first = await newBooking();
+    const a = await startPaying(first.owner.accessToken, first.booking.id, first.booking.totalAmount.amount);
+    expect((await call("POST", `/api/v1/bookings/${first.booking.id}/cancel`, { token: first.owner.accessToken })).status).toBe(200);
+    await eventually(() => expect(stripe().intents.get(a.paymentIntentId)!.status).toBe("canceled"));
+
+    const second = await newBooking();
+    const b = await startPaying(second.owner.accessToken, second.booking.id, second.booking.totalAmount.amount);
+    await expireHold(second.booking.id);
+    await runHousekeeping(bookingEnv);
+    expect(stripe().intents.get(b.paymentIntentId)!.status).toBe("canceled");
+    const [row] = await db.sql()`select status from payment_intents where booking_id = ${second.booking.id}`;
+    expect(row!.status).toBe("canceled");
+  });
+
   it("an event about something else is acknowledged and ignored", async () => {
     const res = await deliver(stripe().event("customer.created", { id: "cus_1", object: "customer" }));
     expect(res.status).toBe(200);

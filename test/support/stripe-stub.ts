@@ -74,7 +74,7 @@ const API_VERSION = "2025-01-01";
 
 /**
  * A local stand-in for the few Stripe endpoints the booking worker calls through the official SDK:
- * create and retrieve a PaymentIntent, create a refund. Bearer auth with the secret key, form-encoded
+ * create, retrieve and cancel a PaymentIntent, create a refund. Bearer auth with the secret key, form-encoded
  * bodies, Stripe's Idempotency-Key contract (same key: the first answer again, nothing done twice;
  * same key with other parameters: 400 idempotency_error), Stripe's error shape, failures and
  * latency on demand, and webhook events signed with the test secret as Stripe signs them
@@ -191,6 +191,16 @@ export async function startStripeStub(secretKey = "sk_test_stub", webhookSecret 
       };
       stub.intents.set(id, intent);
       return remember(200, intent);
+    }
+    const cancel = /^\/v1\/payment_intents\/(\w+)\/cancel$/.exec(path);
+    if (cancel) {
+      const intent = stub.intents.get(cancel[1]!);
+      if (!intent) return fail(404, "invalid_request_error", "No such payment_intent.");
+      if (!["requires_payment_method", "requires_confirmation", "requires_action", "requires_capture"].includes(intent.status)) {
+        return fail(400, "invalid_request_error", `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.`);
+      }
+      intent.status = "canceled";
+      return remember(200, { ...intent });
     }
     if (path === "/v1/refunds") {
       const intent = stub.intents.get(params.get("payment_intent") ?? "");

@@ -7,6 +7,7 @@ import { createBookingApp } from "./app";
 import { BookingConfigSchema } from "./config";
 import { resumeCancellations } from "./domain/flight-changes";
 import { expireStaleHolds, scheduleReminders } from "./domain/housekeeping";
+import { cancelAbandonedIntents } from "./domain/payment-intents";
 import { paymentProviderFor, refundProviders } from "./domain/payment-provider";
 import { issueDueRefunds } from "./domain/refunds";
 
@@ -23,9 +24,12 @@ export async function runHousekeeping(env: Record<string, unknown>) {
   const reminders = await scheduleReminders(db, config.REMINDER_HOURS, config.EXPIRY_BATCH_SIZE);
   const cancelledByAirline = await resumeCancellations(db, config.FLIGHT_CANCEL_BATCH_SIZE);
   // Refunds the processor has not accepted yet (it failed, or the worker stopped before asking).
-  const refunds = await issueDueRefunds(db, refundProviders(paymentProviderFor(config)));
-  log("info", "housekeeping", { worker: "booking", expired, reminders, cancelledByAirline, refunds });
-  return { expired, reminders, cancelledByAirline, refunds };
+  const provider = paymentProviderFor(config);
+  const refunds = await issueDueRefunds(db, refundProviders(provider));
+  // PaymentIntents of holds that lapsed: closed at Stripe, so nobody pays for seats already let go.
+  const intentsCancelled = provider.flow === "intent" ? await cancelAbandonedIntents(db, provider) : 0;
+  log("info", "housekeeping", { worker: "booking", expired, reminders, cancelledByAirline, refunds, intentsCancelled });
+  return { expired, reminders, cancelledByAirline, refunds, intentsCancelled };
 }
 
 export default {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database, Transaction } from "../../../db/client";
+import { uuidArray } from "../../../db/sql";
 import type { Principal } from "../../../shared/auth/tokens";
 import { AppError } from "../../../shared/errors";
 import type { Amount } from "../../../shared/schemas";
@@ -188,4 +189,37 @@ async function paymentSucceeded(tx: Transaction, providerName: string, intent: I
   }
   await recordBookingEvents(tx, "payment_refunded", [bookingId]);
   return { outcome: "refunded" as const, refundBookingId: bookingId };
+}
+
+/**
+ * Cancels at Stripe the open intents of bookings that can no longer be paid for (cancelled or
+ * expired), so a customer whose page is still open is refused by Stripe instead of being charged
+ * and refunded (a refund costs the processor's fee). Best effort, outside any transaction: an
+ * intent Stripe will not cancel (the customer just paid) is left to the webhook, which refunds it.
+ * After a cancellation (for that booking) and from the Cron Trigger (for expired holds).
+ */
+export async function cancelAbandonedIntents(db: Database, provider: IntentProvider, { bookingIds, limit = 50 }: { bookingIds?: string[]; limit?: number } = {}) {
+  const only = bookingIds ? sql`and i.booking_id = any(${uuidArray(bookingIds)})` : sql``;
+  const open = await db.execute<{ provider_reference: string }>(sql`
+    select i.provider_reference from payment_intents i join bookings b on b.id = i.booking_id
+    -- Statuses in which the customer could still pay.
+    where i.provider = ${provider.name} and i.status in ('requires_payment_method', 'requires_confirmation', 'requires_action')
+      and (b.status in ('cancelled', 'expired') or (b.status = 'held' and b.hold_expires_at <= now())) ${only}
+    limit ${limit}`);
+  let cancelled = 0;
+  for (const { provider_reference: reference } of open) {
+    let status: string;
+    try {
+      status = (await provider.cancelIntent(reference, `cancel-${reference}`)).status;
+      cancelled++;
+    } catch {
+      // Already paid or processing (the webhook decides), or Stripe unreachable (the next run retries).
+      status = (await provider.retrieveIntent(reference).catch(() => null))?.status ?? "";
+      if (!status) continue;
+    }
+    await db.execute(sql`
+      update payment_intents set status = ${status}, updated_at = now()
+      where provider = ${provider.name} and provider_reference = ${reference} and status <> 'succeeded'`);
+  }
+  return cancelled;
 }

@@ -60,6 +60,8 @@ export interface IntentProvider extends ProviderBase {
   /** Creates the booking's intent; the same idempotency key answers the same intent again. */
   createIntent(request: { bookingId: string; amount: number; currency: string; idempotencyKey: string }): Promise<Intent>;
   retrieveIntent(reference: string): Promise<Intent>;
+  /** Cancels an intent nobody should pay any more (its booking was cancelled or expired); throws if it cannot be (already paid). */
+  cancelIntent(reference: string, idempotencyKey: string): Promise<Intent>;
   /** Verifies a webhook's signature over its raw body; throws WebhookSignatureError if it is not the provider's. */
   verifyWebhook(rawBody: string, signature: string): Promise<ProviderEvent>;
 }
@@ -129,6 +131,9 @@ export function stripeProvider(settings: StripeSettings): IntentProvider {
     },
     async retrieveIntent(reference) {
       return intentOf(await stripe.paymentIntents.retrieve(reference));
+    },
+    async cancelIntent(reference, idempotencyKey) {
+      return intentOf(await stripe.paymentIntents.cancel(reference, { cancellation_reason: "abandoned" }, { idempotencyKey }));
     },
     async refund({ paymentReference, amount, idempotencyKey }) {
       const refund = await stripe.refunds.create({ payment_intent: paymentReference, amount }, { idempotencyKey });

@@ -3,6 +3,7 @@ import { dataResponse, errorResponses, signedIn } from "../../../shared/http/ope
 import { IdParam } from "../../../shared/schemas";
 import { inBackground } from "../../../shared/http/background";
 import { cancelBooking } from "../domain/cancellation";
+import { cancelAbandonedIntents } from "../domain/payment-intents";
 import { refundProviders } from "../domain/payment-provider";
 import { issueRefunds } from "../domain/refunds";
 import type { BookingApp } from "../env";
@@ -26,6 +27,8 @@ export function registerCancelBooking(app: BookingApp) {
     const answer = await cancelBooking(db, principal, id);
     // A paid booking's refund was recorded with the cancellation; the processor is asked now, after the commit.
     inBackground(c, "refund a cancelled booking", issueRefunds(db, refundProviders(payments), { bookingIds: [id] }));
+    // A held booking's open PaymentIntent can no longer be paid: Stripe refuses it from now on.
+    if (payments.flow === "intent") inBackground(c, "cancel the booking's PaymentIntent", cancelAbandonedIntents(db, payments, { bookingIds: [id] }));
     return c.json({ data: answer }, 200);
   });
 }
