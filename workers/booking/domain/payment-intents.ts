@@ -3,6 +3,7 @@ import type { Database, Transaction } from "../../../db/client";
 import { uuidArray } from "../../../db/sql";
 import type { Principal } from "../../../shared/auth/tokens";
 import { AppError } from "../../../shared/errors";
+import { describeError, log } from "../../../shared/http/log";
 import type { Amount } from "../../../shared/schemas";
 import { lockBooking } from "./bookings";
 import { recordBookingEvents } from "./events";
@@ -64,9 +65,8 @@ export async function startPayment(
     if (reserved.existing) {
       intent = { reference: reserved.existing.provider_reference, clientSecret: reserved.existing.client_secret, status: reserved.existing.status, amount: amount.amount, currency: amount.currency };
     } else {
-      throw new AppError("DEPENDENCY_UNAVAILABLE", "The payment processor is unavailable; try again shortly.", {
-        details: { provider: provider.name, reason: err instanceof Error ? err.message : String(err) },
-      });
+      log("warn", "payment provider call failed", { worker: "booking", bookingId, provider: provider.name, ...describeError(err) });
+      throw new AppError("DEPENDENCY_UNAVAILABLE", "The payment processor is unavailable; try again shortly.", { details: { provider: provider.name } });
     }
   }
 
@@ -88,15 +88,16 @@ export async function startPayment(
 
 /**
  * Paying takes time (a card form, a 3-D Secure challenge), so the first payment attempt moves the
- * deadline to `minutes` from now, capped at the original deadline plus `minutes` (the hold lasts
- * at most twice HOLD_MINUTES in all) and at the first departure. Never shortens it. The booking's
+ * deadline to `minutes` from now, capped at twice `minutes` after the hold was made (its original
+ * deadline plus at most `minutes`, however often a failed attempt is retried) and at the first
+ * departure. Never shortens it. The booking's
  * deadline and its seats' move together: readers apply the seats' (db/availability.ts).
  */
 async function extendHold(tx: Transaction, bookingId: string, minutes: number) {
   const [row] = await tx.execute<{ at: string | Date }>(sql`
     update bookings b set hold_expires_at = greatest(b.hold_expires_at, least(
         now() + make_interval(mins => ${minutes}),
-        b.hold_expires_at + make_interval(mins => ${minutes}),
+        b.created_at + make_interval(mins => ${2 * minutes}),
         (select min(f.departure_time) from booking_flights bf join flights f on f.id = bf.flight_id where bf.booking_id = b.id)))
     where b.id = ${bookingId}
     returning b.hold_expires_at as at`);
