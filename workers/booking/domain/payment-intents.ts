@@ -161,6 +161,8 @@ async function paymentSucceeded(tx: Transaction, providerName: string, intent: I
   if (paid) {
     // The same intent again under another event id: nothing to do. Another one: it cannot be kept.
     if (paid.provider_reference === intent.reference) return { outcome: "already_paid" as const };
+    // One intent per booking makes this unreachable; if it ever happens, a person must look.
+    log("error", "a second payment succeeded for a paid booking", { worker: "booking", bookingId, reference: intent.reference, paid: paid.provider_reference });
     return { outcome: "ignored" as const };
   }
 
