@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../shared/config";
+import { BookingConfigSchema } from "../../workers/booking/config";
 import { upstreamRoutes } from "../../workers/gateway/routes";
 import booking from "../../workers/booking/index";
 import { runHousekeeping } from "../../workers/booking/index";
@@ -297,5 +299,12 @@ describe("security", () => {
   it("the gateway routes the webhook to the booking worker without a user token", () => {
     const route = upstreamRoutes.find((r) => r.path === "/api/v1/payments/stripe/webhook");
     expect(route).toMatchObject({ method: "POST", upstream: "booking", signedIn: false });
+  });
+});
+
+describe("configuration", () => {
+  it("a Stripe secret key without the webhook secret stops the worker from starting, naming the variable", () => {
+    const { STRIPE_WEBHOOK_SECRET: _, ...half } = bookingEnv;
+    expect(() => parseConfig(BookingConfigSchema, { ...half })).toThrow(/STRIPE_WEBHOOK_SECRET is required/);
   });
 });
