@@ -24,7 +24,8 @@ ALTER TABLE "refunds" ADD COLUMN "attempts" integer DEFAULT 0 NOT NULL;--> state
 ALTER TABLE "refunds" ADD COLUMN "next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "refunds" ADD COLUMN "last_error" text;--> statement-breakpoint
 -- Refunds recorded before this migration were all the approve-all provider's, settled at once.
-UPDATE "refunds" SET "status" = 'succeeded', "provider_reference" = 'approved-' || "id";--> statement-breakpoint
+UPDATE "refunds" SET "status" = 'succeeded', "provider_reference" = 'approved-refund-' || "id";--> statement-breakpoint
 ALTER TABLE "payment_intents" ADD CONSTRAINT "payment_intents_booking_id_bookings_id_fk" FOREIGN KEY ("booking_id") REFERENCES "public"."bookings"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "payment_intents_reference_key" ON "payment_intents" USING btree ("provider","provider_reference");--> statement-breakpoint
+CREATE INDEX "payment_intents_payable_idx" ON "payment_intents" USING btree ("booking_id") WHERE "payment_intents"."status" in ('requires_payment_method', 'requires_confirmation', 'requires_action');--> statement-breakpoint
 CREATE INDEX "refunds_due_idx" ON "refunds" USING btree ("next_attempt_at") WHERE "refunds"."status" = 'requested';

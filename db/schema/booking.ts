@@ -132,7 +132,13 @@ export const paymentIntents = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("payment_intents_reference_key").on(t.provider, t.providerReference)],
+  (t) => [
+    uniqueIndex("payment_intents_reference_key").on(t.provider, t.providerReference),
+    // What the Cron Trigger scans for intents to cancel: those a customer could still pay.
+    index("payment_intents_payable_idx")
+      .on(t.bookingId)
+      .where(sql`${t.status} in ('requires_payment_method', 'requires_confirmation', 'requires_action')`),
+  ],
 );
 
 /**
