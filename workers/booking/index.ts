@@ -15,7 +15,8 @@ const app = createBookingApp();
 
 /**
  * One Cron Trigger run: expire stale holds, queue reminders, finish any airline cancellation
- * whose cascade stopped half-way, and retry refunds the payment processor has not accepted yet. Exported for tests and the Node host.
+ * whose cascade stopped half-way, retry refunds the payment processor has not accepted yet, and
+ * close lapsed holds' PaymentIntents. Exported for tests and the Node host.
  */
 export async function runHousekeeping(env: Record<string, unknown>) {
   const config = parseConfig(BookingConfigSchema, env);
