@@ -20,6 +20,7 @@ import { generateSigningKey } from "../scripts/lib/keys";
 import { type HostedWorker, serveWorker } from "../scripts/lib/node-host";
 import { type HoldRequest, holdSeats } from "../workers/booking/domain/holds";
 import booking from "../workers/booking/index";
+import { startStripeStub } from "../test/support/stripe-stub";
 import { customerTokens, machineLine, percentile, runMain, withThrowawayDatabase } from "./lib/common";
 
 const CONCURRENCY = 64;
@@ -29,6 +30,9 @@ const JIT_WARMUP_MS = 2_000;
 /** The worker's pool (db/pool-node.ts reads the same variable); the raw SQL client gets as many connections. */
 const POOL_MAX = Number(process.env.PG_POOL_MAX ?? 10);
 const HOLD_MINUTES = 15;
+/** The added latency of the Stripe stub in the slow Stripe cell. */
+const STRIPE_LATENCY_MS = Number(process.env.BENCH_STRIPE_LATENCY_MS ?? 300);
+const STRIPE_ROUNDS = Number(process.env.BENCH_STRIPE_ROUNDS ?? 1);
 const PASSENGER = "Bench Passenger";
 
 // Hot flights: the largest layout a seat label allows (rows 1–99 × letters A–K without I). All 64
@@ -429,7 +433,7 @@ async function createUsers(sql: postgres.Sql, url: string, key: PrivateJwk) {
 
 /** Every hold gone and every seat free again, without dead rows left for the next scenario to scan. */
 async function reset(sql: postgres.Sql) {
-  await sql`truncate outbox_events, booking_passengers, booking_flights, booking_changes, payments, refunds, idempotency_keys, bookings`;
+  await sql`truncate outbox_events, booking_passengers, booking_flights, booking_changes, refunds, payments, payment_intents, payment_webhook_events, idempotency_keys, bookings`;
   await sql`update seats set booking_id = null, held_until = null where booking_id is not null`;
   await sql`vacuum (analyze) seats, bookings, booking_flights, booking_passengers, outbox_events`;
 }
@@ -483,6 +487,90 @@ function hotPicker(flights: string[]) {
     if (flight !== undefined) issued++;
     return flight;
   };
+}
+
+/** Payer loops of the Stripe cells: each holds a seat on the hot flight, then pays for it (a PaymentIntent). */
+const PAYERS = 16;
+/** BENCH_ONLY=stripe runs only the Stripe cells (and their JIT warm-up). */
+const ONLY = process.env.BENCH_ONLY;
+
+/**
+ * Holds on the hot flight while other customers pay on it through Stripe (the stub), at 0 ms and
+ * at STRIPE_LATENCY_MS added latency, in the same run: CONCURRENCY hold loops as in the other
+ * cells, plus PAYERS loops that hold and then pay. If a payment held the seats' or the booking's
+ * locks while Stripe answers, the hold loops would wait behind it; the hold rate should not move.
+ */
+async function stripeCells(sql: postgres.Sql, env: Record<string, string>, tokens: string[], hot: string[]) {
+  const stub = await startStripeStub();
+  const server = await serveWorker(booking, { ...env, STRIPE_SECRET_KEY: stub.secretKey, STRIPE_WEBHOOK_SECRET: stub.webhookSecret, STRIPE_BASE_URL: stub.url }, 0);
+  const pool = new Pool(server.url, { connections: CONCURRENCY + PAYERS });
+  const hold = httpHold(pool, tokens);
+  const cells: { latency: number; holds: Run; paid: number[]; payErrors: number; payErrorSamples: string[]; oversold: number }[] = [];
+  try {
+    // A B B A (BENCH_STRIPE_ROUNDS times): the machine's drift over the run (other load, table
+    // bloat) weighs on both latencies alike.
+    const order = Array.from({ length: STRIPE_ROUNDS }, () => [0, STRIPE_LATENCY_MS, STRIPE_LATENCY_MS, 0]).flat();
+    for (const latency of order) {
+      stub.latencyMs = latency;
+      await reset(sql);
+      const picker = hotPicker(hot);
+      const paid: number[] = [];
+      const payErrorSamples: string[] = [];
+      let payErrors = 0;
+      const payer = async (i: number, deadline: number) => {
+        const token = tokens[i % tokens.length]!;
+        while (performance.now() < deadline) {
+          const flightId = picker();
+          if (flightId === undefined) return;
+          const held = await pool.request({
+            path: "/api/v1/bookings",
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify({ flightId, passengers: [{ name: PASSENGER }] }),
+          });
+          const heldBody = await held.body.text();
+          if (held.statusCode !== 201) continue;
+          const booking = JSON.parse(heldBody).data;
+          const t0 = performance.now();
+          const res = await pool.request({
+            path: `/api/v1/bookings/${booking.id}/payments`,
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify({ amount: booking.totalAmount }),
+          });
+          const body = await res.body.text();
+          if (res.statusCode === 202) paid.push(performance.now() - t0);
+          else if (++payErrors <= 3) payErrorSamples.push(`HTTP ${res.statusCode} ${body.slice(0, 200)}`);
+        }
+      };
+      await load(hold, picker, WARMUP_MS);
+      const deadline = performance.now() + DURATION_MS;
+      const [holds] = await Promise.all([load(hold, picker, DURATION_MS), ...Array.from({ length: PAYERS }, (_, i) => payer(i, deadline))]);
+      const check = await oversold(sql);
+      cells.push({ latency, holds, paid: paid.sort((a, b) => a - b), payErrors, payErrorSamples, oversold: check.doubles + check.mismatched + check.miscounted });
+    }
+  } finally {
+    await pool.close();
+    await server.close();
+    await stub.close();
+  }
+  print("");
+  print(`Stripe cells: hot flight, ${CONCURRENCY} hold loops + ${PAYERS} loops that hold and pay (PaymentIntent via the Stripe stub)`);
+  print("| Stripe stub latency | holds/s (hold loops) | hold p50 ms | hold p99 ms | payments/s | pay p50 ms | pay p99 ms | errors | oversold |");
+  print("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const c of cells) {
+    print(
+      `| ${c.latency} ms | ${(c.holds.ok / c.holds.seconds).toFixed(0)} | ${percentile(c.holds.latencies, 50).toFixed(1)} | ${percentile(c.holds.latencies, 99).toFixed(1)} | ` +
+        `${(c.paid.length / c.holds.seconds).toFixed(1)} | ${percentile(c.paid, 50).toFixed(1)} | ${percentile(c.paid, 99).toFixed(1)} | ${c.holds.errors + c.payErrors} | ${c.oversold} |`,
+    );
+    for (const sample of [...c.holds.errorSamples, ...c.payErrorSamples].slice(0, 5)) console.error(`  error sample (Stripe ${c.latency} ms): ${sample}`);
+  }
+  const rate = (latency: number) => {
+    const runs = cells.filter((c) => c.latency === latency);
+    return runs.reduce((sum, c) => sum + c.holds.ok, 0) / runs.reduce((sum, c) => sum + c.holds.seconds, 0);
+  };
+  print(`holds/s with Stripe at ${STRIPE_LATENCY_MS} ms ÷ at 0 ms (all runs of each): ${(rate(STRIPE_LATENCY_MS) / rate(0)).toFixed(2)}`);
+  return cells.some((c) => c.holds.errors + c.payErrors > 0 || c.oversold > 0) ? 1 : 0;
 }
 
 const spreadPicker = (flights: string[]) => () => flights[Math.floor(Math.random() * flights.length)]!;
@@ -582,6 +670,8 @@ async function main(): Promise<number> {
       const warmupOversold = warmupCheck.doubles + warmupCheck.mismatched + warmupCheck.miscounted;
       print(`JIT warm-up: ${warmupErrors} errors; oversold: ${warmupOversold}`);
 
+      if (ONLY === "stripe") return await stripeCells(setup, env, tokens, hot);
+
       const results: Result[] = [];
       const tripResults: Result[] = [];
       const mixedResults: Result[] = [];
@@ -631,10 +721,11 @@ async function main(): Promise<number> {
       print("");
       print(mixedTable(mixedResults));
 
+      const stripeFailed = await stripeCells(setup, env, tokens, hot);
       const failed = [...results, ...tripResults, ...mixedResults].filter((r) => r.run.errors > 0 || r.oversold > 0 || r.unexpected409 > 0 || r.committedMismatch !== 0);
       if (failed.length > 0) console.error(`\nfailed: ${failed.map((r) => r.scenario).join(", ")}`);
       if (warmupErrors > 0 || warmupOversold > 0) console.error("\nfailed: JIT warm-up");
-      return failed.length > 0 || warmupErrors > 0 || warmupOversold > 0 ? 1 : 0;
+      return failed.length > 0 || warmupErrors > 0 || warmupOversold > 0 || stripeFailed ? 1 : 0;
     } finally {
       await client?.close();
       await server?.close();

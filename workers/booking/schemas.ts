@@ -120,6 +120,21 @@ export const PaymentResult = z
   .object({ bookingId: z.uuid(), status: z.literal("confirmed"), paymentId: z.uuid() })
   .openapi("PaymentResult");
 
+export const PaymentStarted = z
+  .object({
+    bookingId: z.uuid(),
+    status: z.literal("held").openapi({ description: "The booking stays held until the processor's webhook confirms the payment" }),
+    paymentIntentId: z.string(),
+    clientSecret: z.string().openapi({ description: "For the client to confirm the PaymentIntent with Stripe.js" }),
+    paymentStatus: z.string().openapi({ description: "The PaymentIntent's status (requires_payment_method, processing, succeeded, …)" }),
+    holdExpiresAt: z.string().openapi({ description: "The hold's deadline, extended by the first payment attempt" }),
+  })
+  .openapi("PaymentStarted");
+
+export const WebhookReceipt = z
+  .object({ received: z.literal(true), outcome: z.string() })
+  .openapi("WebhookReceipt");
+
 export const Cancellation = z.object({ id: z.uuid(), status: z.literal("cancelled") }).openapi("Cancellation");
 
 /** An admin's change of a flight: PATCH /flights/{id}. Route and airplane are fixed. */
