@@ -90,7 +90,8 @@ beforeAll(async () => {
   const verify = { DATABASE_URL: db.url(), JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(key)] }) };
   vars = {
     auth: { DATABASE_URL: db.url(), JWT_PRIVATE_JWK: JSON.stringify(key), BCRYPT_COST: "4" },
-    search: verify,
+    // Search answers are kept for a second: long enough to see a hit, short enough to see it expire.
+    search: { ...verify, SEARCH_CACHE_SECONDS: "1" },
     booking: verify,
     // The gateway reads the auth worker's JWKS through its binding, as `npm start` configures it.
     gateway: { RATE_LIMIT_LOGIN: "5" },
@@ -187,6 +188,8 @@ describe.each(runtimes)("the API on $name", (runtime) => {
     expect(found.status, found.text).toBe(200);
     expect(found.body.data.map((f: { id: string }) => f.id)).toEqual([flightId]);
     expect(found.body.data[0].seatsAvailable).toBe(10);
+    const repeated = await call("GET", `/api/v1/flights?from=${from}&to=${to}&date=${date}`);
+    expect([found.headers.get("x-cache"), repeated.headers.get("x-cache")]).toEqual(["miss", "hit"]);
 
     const held = await call("POST", "/api/v1/bookings", {
       token: customer.token,
@@ -196,6 +199,11 @@ describe.each(runtimes)("the API on $name", (runtime) => {
     expect(held.status, held.text).toBe(201);
     expect(held.body.data).toMatchObject({ status: "held", seats: ["1A"] });
     const bookingId = held.body.data.id as string;
+    // The kept answer expires with its max-age on every runtime (Deno's Cache API would keep it).
+    await new Promise((r) => setTimeout(r, 1_100));
+    const after = await call("GET", `/api/v1/flights?from=${from}&to=${to}&date=${date}`);
+    expect(after.headers.get("x-cache")).toBe("miss");
+    expect(after.body.data[0].seatsAvailable).toBe(9);
 
     const paid = await call("POST", `/api/v1/bookings/${bookingId}/payments`, {
       token: customer.token,
