@@ -3,7 +3,8 @@
 // one-seat holds, at concurrency 1, 4 and 50, with the CPU time each runtime's processes spend
 // per request. `npx tsx bench/runtimes.ts`; BENCH_DURATION_MS (default 8000) per cell,
 // BENCH_RUNTIMES (comma list of node, deno, wrangler4, wrangler4-pooled, wrangler1-pooled,
-// miniflare1-pooled; default all), BENCH_CONCURRENCY (default 1,4,50).
+// miniflare1-pooled; default all), BENCH_CONCURRENCY (default 1,4,50), SEARCH_CACHE_SECONDS (the
+// search worker's answer store; 0 turns it off).
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
@@ -188,6 +189,8 @@ async function main() {
       JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(key)] }),
       RATE_LIMIT_API: "1000000",
       BCRYPT_COST: "4",
+      // SEARCH_CACHE_SECONDS=0: every search reaches the database (the searches repeat after 1,488).
+      ...(process.env.SEARCH_CACHE_SECONDS ? { SEARCH_CACHE_SECONDS: process.env.SEARCH_CACHE_SECONDS } : {}),
     };
     const routes = buildRoutes();
     const sorts = ["price", "departureTime", "-price,duration", "arrivalTime"];
