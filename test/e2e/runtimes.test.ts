@@ -233,6 +233,16 @@ describe.each(runtimes)("the API on $name", (runtime) => {
     expect((await call("POST", `/api/v1/bookings/${held.body.data.id}/cancel`, { token: customer.token })).status).toBe(200);
   });
 
+  it("serves /openapi.json and the /docs page with Swagger UI's files", async () => {
+    const doc = await call("GET", "/openapi.json");
+    expect(doc.body.paths["/api/v1/bookings"]).toBeTruthy();
+    const page = await fetch(`${running!.url}/docs`);
+    expect(page.status).toBe(200);
+    const script = await fetch(`${running!.url}/docs/swagger-ui-bundle.js`);
+    expect(script.status).toBe(200);
+    expect((await script.text()).length).toBeGreaterThan(100_000);
+  });
+
   it("refuses a 70 KiB body with 413 and the sixth login a minute for one email with 429", async () => {
     const big = await call("POST", "/api/v1/auth/signup", { body: { email: `big.${p}@example.com`, password: "x".repeat(70 * 1024), name: "B" } });
     expect(big.status).toBe(413);
