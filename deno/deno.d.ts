@@ -19,8 +19,8 @@ declare namespace Deno {
     onListen?(addr: NetAddr): void;
   }
   function serve(options: ServeOptions, handler: (request: Request, info: ServeHandlerInfo) => Response | Promise<Response>): HttpServer;
-  /** Needs --unstable-cron (deno.json "unstable": ["cron"]); Deno Deploy runs it as a managed schedule. */
-  const cron: ((name: string, schedule: string, handler: () => Promise<void> | void) => Promise<void>) | undefined;
+  /** Needs --unstable-cron (deno.json "unstable": ["cron"]); Deno Deploy runs it on its scheduler. */
+  function cron(name: string, schedule: string, handler: () => Promise<void> | void): Promise<void>;
   const env: { get(key: string): string | undefined; toObject(): Record<string, string> };
   function addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
   function exit(code?: number): never;

@@ -23,6 +23,17 @@ const varsFor = (name: WorkerName): Record<string, string> =>
 const bound = (worker: WorkerModule, name: WorkerName) => inProcessService(worker, varsFor(name));
 const gatewayEnv = { ...varsFor("gateway"), AUTH: bound(auth, "auth"), SEARCH: bound(search, "search"), BOOKING: bound(booking, "booking") };
 
+// The booking worker's Cron Trigger: Deno's cron API (deno.json turns on --unstable-cron). Deno
+// Deploy finds Deno.cron calls by running the module's top level at deployment, so this one is
+// unconditional and comes before Deno.serve; locally it runs in-process, every minute.
+const bookingEnv = varsFor("booking");
+Deno.cron("booking housekeeping", "* * * * *", () =>
+  runHousekeeping(bookingEnv).then(
+    () => {},
+    (err) => log("error", "housekeeping failed", { worker: "booking", ...describeError(err) }),
+  ),
+);
+
 // Locally the parent names the address; on Deno Deploy the platform does (Deno.serve's defaults).
 const address = given ? { hostname: "127.0.0.1", port: Number(Deno.env.get("GATEWAY_PORT") ?? 8787) } : {};
 const server = Deno.serve(
@@ -30,25 +41,14 @@ const server = Deno.serve(
   (request, info) => gateway.fetch(request, gatewayEnv, hostContext(info.remoteAddr.hostname)),
 );
 
-// The booking worker's Cron Trigger: Deno's cron API (a managed schedule on Deno Deploy, an
-// in-process timer locally). Without --unstable-cron (deno.json turns it on) nothing expires holds
-// in the background, which readers tolerate: a stale hold is free wherever seats are read.
-const bookingEnv = varsFor("booking");
-if (Deno.cron) {
-  void Deno.cron("booking housekeeping", "* * * * *", () =>
-    runHousekeeping(bookingEnv).then(
-      () => {},
-      (err) => log("error", "housekeeping failed", { worker: "booking", ...describeError(err) }),
-    ),
-  );
-} else {
-  log("warn", "Deno.cron is not available (run with --unstable-cron): the booking housekeeping does not run", { worker: "booking" });
+// Locally the parent stops this process with SIGTERM (Ctrl-C reaches the parent); Deploy stops
+// isolates itself.
+if (given) {
+  const stop = async () => {
+    await server.shutdown();
+    await disconnectAll();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", () => void stop());
+  Deno.addSignalListener("SIGTERM", () => void stop());
 }
-
-const stop = async () => {
-  await server.shutdown();
-  await disconnectAll();
-  Deno.exit(0);
-};
-Deno.addSignalListener("SIGINT", () => void stop());
-Deno.addSignalListener("SIGTERM", () => void stop());
