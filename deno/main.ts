@@ -6,6 +6,7 @@
 // Configuration: DENO_WORKER_VARS, a JSON object of each worker's variables, when a parent passes
 // them (scripts/lib/deno-host.ts); else the process environment for every worker (Deno Deploy).
 import { disconnectAll } from "#db-connection";
+import { keepAnswersInProcess } from "../shared/http/cache";
 import { describeError, log } from "../shared/http/log";
 import { hostContext, inProcessService, type WorkerModule } from "../shared/worker";
 import auth from "../workers/auth/index";
@@ -19,6 +20,11 @@ const given = Deno.env.get("DENO_WORKER_VARS");
 const processEnv = Deno.env.toObject();
 const varsFor = (name: WorkerName): Record<string, string> =>
   given ? ((JSON.parse(given) as Partial<Record<WorkerName, Record<string, string>>>)[name] ?? {}) : processEnv;
+
+// Deno's Cache API keeps entries on disk until they are deleted, with no eviction: outside Deno
+// Deploy (whose cache is the platform's), search answers stay in a bounded in-process store, as on
+// Node.
+if (Deno.env.get("DENO_DEPLOYMENT_ID") === undefined) keepAnswersInProcess();
 
 const bound = (worker: WorkerModule, name: WorkerName) => inProcessService(worker, varsFor(name));
 const gatewayEnv = { ...varsFor("gateway"), AUTH: bound(auth, "auth"), SEARCH: bound(search, "search"), BOOKING: bound(booking, "booking") };

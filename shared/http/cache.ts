@@ -83,6 +83,14 @@ let store: AnswerStore | undefined;
 const answerStore = (): AnswerStore =>
   (store ??= typeof caches === "object" && caches && typeof caches.open === "function" ? new RuntimeStore(caches) : new MemoryStore());
 
+/**
+ * Keeps answers in this process's bounded store even where the runtime has a Cache API: what a host
+ * whose Cache API is a store on disk without eviction (Deno outside Deno Deploy) calls at start-up.
+ */
+export function keepAnswersInProcess(): void {
+  store = new MemoryStore();
+}
+
 const cacheControl = (seconds: number) => (seconds > 0 ? `public, max-age=${seconds}, stale-while-revalidate=${seconds * 3}` : "no-cache");
 
 /**

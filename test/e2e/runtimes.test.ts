@@ -196,7 +196,7 @@ describe.each(runtimes)("the API on $name", (runtime) => {
     expect(held.status, held.text).toBe(201);
     expect(held.body.data).toMatchObject({ status: "held", seats: ["1A"] });
     const bookingId = held.body.data.id as string;
-    // The kept answer expires with its max-age on every runtime (Deno's Cache API would keep it).
+    // The kept answer expires with its max-age on every runtime.
     await new Promise((r) => setTimeout(r, 2_100));
     const after = await call("GET", `/api/v1/flights?from=${from}&to=${to}&date=${date}`);
     expect(after.headers.get("x-cache")).toBe("miss");
