@@ -48,6 +48,7 @@ export async function prepareSystem(dataDir = path.resolve(process.env.DATA_DIR 
     const signingKey = await loadSigningKey(dataDir);
     const shared = {
       ...publicKeysOf(signingKey),
+      ENVIRONMENT: "development", // a local system: webhooks may go to local receivers (ENVIRONMENT=production to try the strict rules)
       ...stringEnv(),
       DATABASE_URL: database.url,
       JWT_PRIVATE_JWK: signingKey,
@@ -66,7 +67,7 @@ export async function prepareSystem(dataDir = path.resolve(process.env.DATA_DIR 
     await ensureAdminFromEnv(database.url, parseConfig(AuthConfigSchema, varsFor("auth")).BCRYPT_COST);
     if (process.env.DEMO_DATA !== "false") await loadDemoNetwork(database.url);
     const notifierConfig = (natsUrl: string) =>
-      parseNotifierConfig({ MAIL_DIR: path.join(dataDir, "mail"), ...stringEnv(), DATABASE_URL: database.url, NATS_URL: natsUrl });
+      parseNotifierConfig({ MAIL_DIR: path.join(dataDir, "mail"), ENVIRONMENT: "development", ...stringEnv(), DATABASE_URL: database.url, NATS_URL: natsUrl });
     notifierConfig("nats://127.0.0.1:4222"); // a bad notifier setting stops start-up too
     return { dataDir, database, varsFor, notifierConfig };
   } catch (err) {

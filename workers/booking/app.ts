@@ -16,6 +16,13 @@ import { registerListBookings } from "./routes/list-bookings";
 import { registerListFlightChanges } from "./routes/list-flight-changes";
 import { registerPayBooking } from "./routes/pay-booking";
 import { registerUpdateFlight } from "./routes/update-flight";
+import { registerCreateWebhook } from "./routes/create-webhook";
+import { registerDeleteWebhook } from "./routes/delete-webhook";
+import { registerEnableWebhook } from "./routes/enable-webhook";
+import { registerGetWebhook } from "./routes/get-webhook";
+import { registerListWebhookDeliveries } from "./routes/list-webhook-deliveries";
+import { registerListWebhooks } from "./routes/list-webhooks";
+import { registerRedeliverWebhookDelivery } from "./routes/redeliver-webhook-delivery";
 
 /**
  * The booking worker: seat holds, payments and cancellation, and the airline's changes of flights
@@ -41,6 +48,14 @@ export function createBookingApp(): BookingApp {
     registerListFlightChanges,
     registerGetFlightChange,
     registerGetFlightManifest,
+    // Partner webhooks: endpoints and their delivery log (delivery itself is the notifier's).
+    registerCreateWebhook,
+    registerListWebhooks,
+    registerGetWebhook,
+    registerDeleteWebhook,
+    registerEnableWebhook,
+    registerListWebhookDeliveries,
+    registerRedeliverWebhookDelivery,
   ]) {
     register(app);
   }
