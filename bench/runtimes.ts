@@ -2,8 +2,9 @@
 // flight searches over many routes and dates (no two alike, so no cache could answer them) and
 // one-seat holds, at concurrency 1, 4 and 50, with the CPU time each runtime's processes spend
 // per request. `npx tsx bench/runtimes.ts`; BENCH_DURATION_MS (default 8000) per cell,
-// BENCH_RUNTIMES (comma list of node, wrangler4, wrangler4-pooled, wrangler1-pooled,
-// miniflare1-pooled; default all), BENCH_CONCURRENCY (default 1,4,50).
+// BENCH_RUNTIMES (comma list of node, deno, wrangler4, wrangler4-pooled, wrangler1-pooled,
+// miniflare1-pooled; default all), BENCH_CONCURRENCY (default 1,4,50), SEARCH_CACHE_SECONDS (the
+// search worker's answer store; 0 turns it off).
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
@@ -13,6 +14,7 @@ import { buildRoutes } from "../db/seed/network";
 import { publicJwk } from "../shared/auth/jwk";
 import { generateSigningKey } from "../scripts/lib/keys";
 import { type Child, freePort, spawnChild } from "../scripts/lib/processes";
+import { startDenoHost } from "../scripts/lib/deno-host";
 import { startWranglerDev, startWranglerDevTogether } from "../scripts/lib/wrangler";
 import { closedLoops, customerTokens, type LoadRun, machineLine, rateAndLatency, withThrowawayDatabase } from "./lib/common";
 import { postmasterPid, treeCpuMs } from "./lib/cpu";
@@ -106,6 +108,12 @@ async function oneProcess(vars: Record<string, string>, work: string): Promise<R
   return { url: child.url, roots: [child.process.pid!], stop: () => child.stop() };
 }
 
+/** The four workers on Deno, as `npm run start:deno` runs them (one process, in-process bindings). */
+async function denoHost(vars: Record<string, string>): Promise<Running> {
+  const child = await startDenoHost({ vars: { auth: vars, search: vars, booking: vars, gateway: vars }, port: 0, entry: "bench/lib/serve-deno.ts" });
+  return { url: child.url, roots: [child.process.pid!], stop: () => child.stop() };
+}
+
 const runtimes: Runtime[] = [
   {
     key: "node",
@@ -115,6 +123,7 @@ const runtimes: Runtime[] = [
       return { url: value, roots: [child.process.pid!], stop: () => child.stop() };
     },
   },
+  { key: "deno", name: "Deno", start: (vars) => denoHost(vars) },
   {
     key: "wrangler4",
     name: "wrangler dev ×4, per-request connections",
@@ -180,6 +189,8 @@ async function main() {
       JWT_PUBLIC_JWKS: JSON.stringify({ keys: [publicJwk(key)] }),
       RATE_LIMIT_API: "1000000",
       BCRYPT_COST: "4",
+      // SEARCH_CACHE_SECONDS=0: every search reaches the database (the searches repeat after 1,488).
+      ...(process.env.SEARCH_CACHE_SECONDS ? { SEARCH_CACHE_SECONDS: process.env.SEARCH_CACHE_SECONDS } : {}),
     };
     const routes = buildRoutes();
     const sorts = ["price", "departureTime", "-price,duration", "arrivalTime"];

@@ -1,0 +1,63 @@
+// What `start:node` and `start:deno` share: the system around the workers (database, migrations,
+// key, admin, NATS, notifier), a one-minute housekeeping tick where the host has no scheduler of
+// its own, and one orderly stop.
+import { disconnectAll } from "#db-connection";
+import { startNotifier } from "../../notifier/index";
+import { runHousekeeping } from "../../workers/booking/index";
+import { ensureNats } from "./nats";
+import { type PreparedSystem, prepareSystem } from "./system";
+
+export interface HostedWorkers {
+  gatewayUrl: string;
+  /** The host runs the booking worker's Cron Trigger itself (Deno.cron); else it is ticked here. */
+  runsHousekeeping: boolean;
+  /** Settles if the host dies on its own (a child process). */
+  exited?: Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export function runSelfHosted(label: string, host: (system: PreparedSystem, say: (line: string) => void) => Promise<HostedWorkers>) {
+  const say = (line: string) => console.log(`[${label}] ${line}`);
+  const main = async () => {
+    const system = await prepareSystem();
+    let workers: HostedWorkers;
+    try {
+      workers = await host(system, say);
+    } catch (err) {
+      await system.database.stop();
+      throw err;
+    }
+    const nats = await ensureNats(system.dataDir, say);
+    const notifier = await startNotifier(system.notifierConfig(nats.url));
+    say(`notifier on ${notifier.url} (NATS ${nats.url})`);
+    // The Cron Trigger's schedule, locally: once a minute.
+    const cron = workers.runsHousekeeping
+      ? undefined
+      : setInterval(() => void runHousekeeping(system.varsFor("booking")).catch((err) => say(`housekeeping failed: ${(err as Error).message}`)), 60_000);
+    let stopping = false;
+    const stop = async (code: number) => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(cron);
+      await notifier.stop();
+      await nats.child?.stop();
+      await workers.stop();
+      await disconnectAll();
+      await system.database.stop();
+      process.exit(code);
+    };
+    process.on("SIGINT", () => void stop(0));
+    process.on("SIGTERM", () => void stop(0));
+    workers.exited?.then(() => {
+      if (!stopping) {
+        say("the workers' process exited; stopping everything");
+        void stop(1);
+      }
+    });
+    say(`ready: gateway on ${workers.gatewayUrl}  (health: /health, API reference: /docs); press Ctrl-C to stop`);
+  };
+  main().catch((err) => {
+    console.error(`[${label}] ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
