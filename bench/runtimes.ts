@@ -16,6 +16,7 @@ import { seedCatalog } from "../db/seed/index";
 import { buildRoutes } from "../db/seed/network";
 import { publicJwk } from "../shared/auth/jwk";
 import { generateSigningKey } from "../scripts/lib/keys";
+import { startDenoHost } from "../scripts/lib/deno-host";
 import { bundleWorkers } from "../scripts/lib/miniflare";
 import { type Child, freePort, spawnChild } from "../scripts/lib/processes";
 import { forkTs, readyMessage } from "../scripts/lib/supervisor";
@@ -125,6 +126,12 @@ const nodeCluster = async (vars: Record<string, string>, bindings: "in-process" 
     NODE_PROCESSES: String(availableParallelism()),
   });
 
+/** The four workers on Deno, as `npm run start:deno` runs them (one process, in-process bindings). */
+async function denoHost(vars: Record<string, string>): Promise<Running> {
+  const child = await startDenoHost({ vars: { auth: vars, search: vars, booking: vars, gateway: vars }, port: 0, entry: "bench/lib/serve-deno.ts" });
+  return { url: child.url, roots: [child.process.pid!], stop: () => child.stop() };
+}
+
 const runtimes: Runtime[] = [
   {
     key: "node-1-http",
@@ -150,6 +157,7 @@ const runtimes: Runtime[] = [
     byDefault: false,
     start: (vars) => nodeCluster(vars, "http"),
   },
+  { key: "deno", name: "Deno (start:deno)", byDefault: true, start: (vars) => denoHost(vars) },
   {
     key: "workerd",
     name: "workerd: Miniflare + pooler (npm start)",

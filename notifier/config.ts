@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { env, parseConfig } from "../shared/config";
+import { deploymentConfig, env, parseConfig } from "../shared/config";
 
 /** Unset or empty: both mean "not configured" (an empty line in an env file is common). */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
@@ -8,6 +8,8 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
 export const NotifierConfigSchema = z
   .object({
     DATABASE_URL: env.url(),
+    /** production: webhooks are sent only to public addresses (checked as each connection is made). */
+    ...deploymentConfig,
     /** One URL, or several separated by commas (a cluster). */
     NATS_URL: env.string("nats://127.0.0.1:4222"),
     /** Unset: the development mailbox writes each email under MAIL_DIR instead of sending it. */
@@ -63,6 +65,26 @@ export const NotifierConfigSchema = z
     NOTIFIER_SEND_TIMEOUT_MS: env.int(100, 600_000, 5_000),
     /** /health reports the relay stalled when unpublished events wait and it has made no progress for this long. */
     NOTIFIER_RELAY_STALL_MS: env.int(1_000, 3_600_000, 30_000),
+    // Partner webhooks (notifier/webhooks/).
+    /** Webhook requests in flight at once, all endpoints together. */
+    WEBHOOK_CONCURRENCY: env.int(1, 1_024, 64),
+    /** Requests in flight to one endpoint at once: a slow endpoint holds this many, never the rest. */
+    WEBHOOK_ENDPOINT_CONCURRENCY: env.int(1, 256, 4),
+    /** Time limit of one request, answer included. */
+    WEBHOOK_TIMEOUT_MS: env.int(100, 120_000, 10_000),
+    /** A failed attempt n is retried after base × 2^(n − 1) (±10 %), at most the max. */
+    WEBHOOK_RETRY_BASE_MS: env.int(10, 600_000, 2_000),
+    WEBHOOK_RETRY_MAX_MS: env.int(10, 86_400_000, 3_600_000),
+    /** How long a delivery is retried before it is given up (failed): 72 hours. */
+    WEBHOOK_RETRY_FOR_MS: env.int(1_000, 30 * 86_400_000, 3 * 86_400_000),
+    /**
+     * An endpoint is disabled (and its admin emailed) after this many failed attempts in a row
+     * spanning at least WEBHOOK_DISABLE_AFTER_MS, with no success between.
+     */
+    WEBHOOK_DISABLE_AFTER_FAILURES: env.int(1, 1_000_000, 50),
+    WEBHOOK_DISABLE_AFTER_MS: env.int(0, 30 * 86_400_000, 3 * 86_400_000),
+    /** How often the dispatcher looks for due retries when nothing wakes it. */
+    WEBHOOK_POLL_MS: env.int(10, 60_000, 1_000),
   })
   .superRefine((c, ctx) => {
     // A re-publish after the relay's longest back-off must still be caught by the stream.
@@ -72,6 +94,12 @@ export const NotifierConfigSchema = z
     // A send still running when the ack wait ends would be delivered to a second notifier meanwhile.
     if (c.NOTIFIER_SEND_TIMEOUT_MS >= c.NOTIFIER_ACK_WAIT_MS) {
       ctx.addIssue({ code: "custom", path: ["NOTIFIER_SEND_TIMEOUT_MS"], message: "must be below NOTIFIER_ACK_WAIT_MS" });
+    }
+    if (c.WEBHOOK_RETRY_MAX_MS < c.WEBHOOK_RETRY_BASE_MS) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_RETRY_MAX_MS"], message: "must be at least WEBHOOK_RETRY_BASE_MS" });
+    }
+    if (c.WEBHOOK_ENDPOINT_CONCURRENCY > c.WEBHOOK_CONCURRENCY) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_ENDPOINT_CONCURRENCY"], message: "must be at most WEBHOOK_CONCURRENCY" });
     }
     if (c.NOTIFIER_RETRY_MAX_MS < c.NOTIFIER_RETRY_BASE_MS) {
       ctx.addIssue({ code: "custom", path: ["NOTIFIER_RETRY_MAX_MS"], message: "must be at least NOTIFIER_RETRY_BASE_MS" });

@@ -4,6 +4,7 @@
 import { type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect as connectDatabase, disconnectAll } from "#db-connection";
 import { createDatabase } from "../db/client";
+import { isProduction } from "../shared/config";
 import { describeError, log } from "../shared/http/log";
 import { type NotifierConfig, parseNotifierConfig } from "./config";
 import { connectToNats, type NatsLink } from "./connection";
@@ -12,9 +13,12 @@ import { transportFor } from "./mail/transport";
 import { NotifierMetrics } from "./metrics";
 import { OutboxRelay } from "./relay";
 import { serveHealthAndMetrics } from "./server";
-import { ensureConsumer, ensureStream } from "./stream";
+import { ensureConsumer, ensureStream, ensureWebhookConsumer } from "./stream";
 import { UndeliveredWatcher } from "./undelivered";
 import { backoffDelay, Wakeup } from "./wakeup";
+import { WebhookDispatcher } from "./webhooks/dispatcher";
+import { WebhookFanout } from "./webhooks/fanout";
+import { WebhookSender } from "./webhooks/sender";
 
 export interface RunningNotifier {
   /** Base URL of /health and /metrics. */
@@ -39,6 +43,11 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
   let relay: OutboxRelay | undefined;
   let consumer: EmailConsumer | undefined;
   let undelivered: UndeliveredWatcher | undefined;
+  let fanout: WebhookFanout | undefined;
+  const sender = new WebhookSender(isProduction(config), config.WEBHOOK_TIMEOUT_MS);
+  // Retries are scheduled in PostgreSQL, so the dispatcher runs whether or not NATS is up.
+  const dispatcher = new WebhookDispatcher(db, sender, transport, config, metrics);
+  dispatcher.start();
 
   const server = await serveHealthAndMetrics({
     db,
@@ -64,6 +73,7 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
         jsm = await jetstreamManager(link.nc);
         await ensureStream(jsm, config);
         await ensureConsumer(jsm, config);
+        await ensureWebhookConsumer(jsm, config);
         break;
       } catch (err) {
         const delay = backoffDelay(attempt, 500, config.NOTIFIER_RELAY_RETRY_MAX_MS);
@@ -76,9 +86,11 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
     relay = new OutboxRelay(db, connectDatabase(config.DATABASE_URL), link, js, jsm, config, metrics);
     consumer = new EmailConsumer(db, js, transport, config, metrics);
     undelivered = new UndeliveredWatcher(db, js, jsm, config, metrics);
+    fanout = new WebhookFanout(db, js, config, () => dispatcher.ring());
     relay.start();
     consumer.start();
     undelivered.start();
+    fanout.start();
     log("info", "notifier running", { worker: "notifier", stream: "BOOKINGS", consumer: config.NOTIFIER_CONSUMER });
   })();
 
@@ -88,7 +100,8 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
     async stop() {
       stopping.close();
       await starting.catch(() => {});
-      await Promise.all([relay?.stop(), consumer?.stop(), undelivered?.stop()]);
+      await Promise.all([relay?.stop(), consumer?.stop(), undelivered?.stop(), fanout?.stop(), dispatcher.stop()]);
+      sender.close();
       await link?.nc.drain().catch(() => link?.nc.close());
       await server.close();
     },

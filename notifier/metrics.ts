@@ -16,6 +16,11 @@ export class NotifierMetrics {
   alreadySent = 0;
   deadLettered = 0;
   rejected = 0;
+  /** Partner webhooks: deliveries that got a 2xx, attempts that did not, deliveries given up, endpoints disabled. */
+  webhooksDelivered = 0;
+  webhookAttemptsFailed = 0;
+  webhooksGivenUp = 0;
+  webhookEndpointsDisabled = 0;
 
   countSent(type: string) {
     this.sent.set(type, (this.sent.get(type) ?? 0) + 1);
@@ -60,5 +65,9 @@ export async function renderMetrics(metrics: NotifierMetrics, db: Database, rela
     ["", metrics.deadLettered],
   ]);
   metric("notifier_rejected_messages_total", "counter", "Messages that were not valid booking events (terminated).", [["", metrics.rejected]]);
+  metric("notifier_webhooks_delivered_total", "counter", "Webhook deliveries an endpoint answered with 2xx.", [["", metrics.webhooksDelivered]]);
+  metric("notifier_webhook_attempts_failed_total", "counter", "Webhook attempts that failed (retried later or given up).", [["", metrics.webhookAttemptsFailed]]);
+  metric("notifier_webhooks_given_up_total", "counter", "Webhook deliveries given up after WEBHOOK_RETRY_FOR_MS.", [["", metrics.webhooksGivenUp]]);
+  metric("notifier_webhook_endpoints_disabled_total", "counter", "Webhook endpoints disabled after a long run of failures.", [["", metrics.webhookEndpointsDisabled]]);
   return `${lines.join("\n")}\n`;
 }

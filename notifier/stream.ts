@@ -29,6 +29,9 @@ const MAX_AGE_MS = 7 * 86_400_000;
 /** The durable consumer that reads UNDELIVERED_STREAM: one per email consumer. */
 export const undeliveredConsumer = (config: NotifierConfig) => `${config.NOTIFIER_CONSUMER}-undelivered`;
 
+/** The webhooks' durable consumer of BOOKINGS (notifier/webhooks/fanout.ts), beside the email consumer. */
+export const webhookConsumer = (config: NotifierConfig) => `${config.NOTIFIER_CONSUMER}-webhooks`;
+
 const notFound = (err: unknown, code: number) => err instanceof JetStreamApiError && err.code === code;
 
 /**
@@ -93,4 +96,27 @@ export async function ensureConsumer(jsm: JetStreamManager, config: NotifierConf
     ack_wait: nanos(config.NOTIFIER_ACK_WAIT_MS),
     description: "Records undelivered BOOKINGS messages in notifier_dead_letters",
   });
+}
+
+/**
+ * The webhooks' durable consumer: every subject of the stream (bookings.> and flights.changed),
+ * from the events published after it is first created (a new install does not send partners a
+ * week of history). It only writes delivery rows, so redelivery is unlimited: a message it could
+ * not record (PostgreSQL down) is simply tried again.
+ */
+export async function ensureWebhookConsumer(jsm: JetStreamManager, config: NotifierConfig): Promise<void> {
+  const name = webhookConsumer(config);
+  const settings: Partial<ConsumerConfig> = {
+    ack_wait: nanos(30_000),
+    max_deliver: -1,
+    max_ack_pending: 1_000,
+    description: "Writes one webhook delivery per matching endpoint for each event",
+  };
+  try {
+    await jsm.consumers.info(STREAM, name);
+    await jsm.consumers.update(STREAM, name, settings);
+  } catch (err) {
+    if (!notFound(err, JetStreamApiCodes.ConsumerNotFound)) throw err;
+    await jsm.consumers.add(STREAM, { durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, ...settings });
+  }
 }

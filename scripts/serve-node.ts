@@ -8,12 +8,12 @@
 import { disconnectAll } from "#db-connection";
 import { httpService } from "../shared/http/forward";
 import { describeError, log } from "../shared/http/log";
-import type { Fetcher, WorkerModule } from "../shared/worker";
+import { type Fetcher, inProcessService, type WorkerModule } from "../shared/worker";
 import auth from "../workers/auth/index";
 import booking, { runHousekeeping } from "../workers/booking/index";
 import gateway from "../workers/gateway/index";
 import search from "../workers/search/index";
-import { type HostedWorker, inProcessService, serveWorker } from "./lib/node-host";
+import { type HostedWorker, serveWorker } from "./lib/node-host";
 import { reportReady, stopWithParent } from "./lib/supervisor";
 
 export interface NodeHostOptions {

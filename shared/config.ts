@@ -83,6 +83,17 @@ export const env = {
 };
 
 /**
+ * Production or development. Production is the default, so a deployment that says nothing gets the
+ * strict behaviour: partner webhook URLs must be https and resolve to public addresses only.
+ * `npm start`, `npm run start:node` and the tests that need loopback receivers say development.
+ */
+export const deploymentConfig = {
+  ENVIRONMENT: z.enum(["production", "development"], { error: "must be production or development" }).default("production"),
+};
+
+export const isProduction = (config: { ENVIRONMENT: "production" | "development" }) => config.ENVIRONMENT === "production";
+
+/**
  * Where a worker's PostgreSQL is. A Hyperdrive binding (`HYPERDRIVE`, deployed and under
  * `wrangler dev`) wins over `DATABASE_URL`; on Node, where there are no bindings, DATABASE_URL is it.
  */

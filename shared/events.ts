@@ -17,6 +17,8 @@ export const BOOKING_EVENT_TYPES = [
   "delayed",
   "gate_changed",
   "flight_cancelled",
+  // A payment arrived after the booking's seats were let go (or it was cancelled): refunded.
+  "payment_refunded",
 ] as const;
 export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
 

@@ -111,6 +111,43 @@ export const payments = pgTable(
   (t) => [uniqueIndex("payments_booking_key").on(t.bookingId)],
 );
 
+/**
+ * A payment provider's intent to be paid for a booking (Stripe's PaymentIntent), created when the
+ * customer starts paying and before any money moves: one per booking. The booking is confirmed
+ * later, by the provider's signed webhook (workers/booking/domain/payment-intents.ts).
+ */
+export const paymentIntents = pgTable(
+  "payment_intents",
+  {
+    bookingId: uuid("booking_id")
+      .primaryKey()
+      .references(() => bookings.id),
+    provider: text("provider").notNull(),
+    providerReference: text("provider_reference").notNull(),
+    clientSecret: text("client_secret").notNull(),
+    /** The provider's status as last seen (requires_payment_method, processing, succeeded, canceled, …). */
+    status: text("status").notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: char("currency", { length: 3 }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("payment_intents_reference_key").on(t.provider, t.providerReference),
+    // What the Cron Trigger scans for intents to cancel: those a customer could still pay.
+    index("payment_intents_payable_idx")
+      .on(t.bookingId)
+      .where(sql`${t.status} in ('requires_payment_method', 'requires_confirmation', 'requires_action')`),
+  ],
+);
+
+/**
+ * requested: recorded, not yet accepted by the provider (a failed call stays here and is retried);
+ * pending: the provider accepted it and is still moving the money; succeeded; failed: the provider
+ * refused it for good (someone has to look).
+ */
+export const refundStatus = pgEnum("refund_status", ["requested", "pending", "succeeded", "failed"]);
+
 export const refunds = pgTable(
   "refunds",
   {
@@ -124,10 +161,30 @@ export const refunds = pgTable(
     amount: bigint("amount", { mode: "number" }).notNull(),
     currency: char("currency", { length: 3 }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    status: refundStatus("status").notNull().default("requested"),
+    /** The provider's id of the refund (Stripe's re_…), once it accepted it. */
+    providerReference: text("provider_reference"),
+    attempts: integer("attempts").notNull().default(0),
+    /** When the next attempt may run: also the lease of an attempt in flight. */
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
   },
   // Events name a cancelled booking's refund; and one payment is refunded once.
-  (t) => [index("refunds_booking_idx").on(t.bookingId), uniqueIndex("refunds_payment_key").on(t.paymentId)],
+  (t) => [
+    index("refunds_booking_idx").on(t.bookingId),
+    uniqueIndex("refunds_payment_key").on(t.paymentId),
+    // What the retry job scans: refunds the provider has not accepted yet.
+    index("refunds_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'requested'`),
+  ],
 );
+
+/** Provider webhook events already handled, by the provider's event id: a redelivery changes nothing. */
+export const paymentWebhookEvents = pgTable("payment_webhook_events", {
+  id: text("id").primaryKey(),
+  provider: text("provider").notNull(),
+  type: text("type").notNull(),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+});
 
 /** Idempotency-Key records: per user and request path, the request's hash and the first answer. */
 export const idempotencyKeys = pgTable(

@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./catalog";
 export * from "./booking";
 export * from "./notifier";
+export * from "./webhooks";

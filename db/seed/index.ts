@@ -73,7 +73,7 @@ export async function seedCatalog(sql: postgres.Sql, options: SeedOptions): Prom
     );
     const { flights, seats } = await insertFlights(sql, schedule, options, log);
 
-    await lock`analyze cities, airports, airplanes, flights, seats`;
+    await lock`analyze cities, airports, airplanes, flights, flight_cabins, seats`;
     return { cities, airports, airplanes, flights, seats };
   } finally {
     await lock`select pg_advisory_unlock(${SEED_LOCK})`.catch(() => {});

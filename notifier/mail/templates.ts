@@ -81,6 +81,15 @@ function contentFor(kind: BookingEventType, event: BookingEvent): Content {
         headline: "Your hold has expired",
         lines: ["The booking was not paid in time, so its seats have been released. You can book again if seats are still free."],
       };
+    case "payment_refunded":
+      return {
+        subject: `Payment refunded: ${flight}, ${departs}`,
+        headline: "Your payment arrived too late — refunded",
+        lines: [
+          "Your payment reached us after this booking's hold had ended and its seats were released (or after it was cancelled), so the booking could not be confirmed.",
+          `We are refunding ${money(event.refund ?? b.totalAmount)} to the way you paid. You can book again if seats are still free.`,
+        ],
+      };
     case "reminder":
       return {
         subject: `Reminder: ${flight} departs ${departs}`,

@@ -51,6 +51,7 @@ export async function prepareSystem(dataDir = path.resolve(process.env.DATA_DIR 
     const signingKey = await loadSigningKey(dataDir);
     const shared = {
       ...publicKeysOf(signingKey),
+      ENVIRONMENT: "development", // a local system: webhooks may go to local receivers (ENVIRONMENT=production to try the strict rules)
       ...stringEnv(),
       DATABASE_URL: database.url,
       JWT_PRIVATE_JWK: signingKey,
@@ -68,7 +69,13 @@ export async function prepareSystem(dataDir = path.resolve(process.env.DATA_DIR 
 
     await ensureAdminFromEnv(database.url, parseConfig(AuthConfigSchema, varsFor("auth")).BCRYPT_COST);
     if (process.env.DEMO_DATA !== "false") await loadDemoNetwork(database.url);
-    const notifierEnv = (natsUrl: string) => ({ MAIL_DIR: path.join(dataDir, "mail"), ...stringEnv(), DATABASE_URL: database.url, NATS_URL: natsUrl });
+    const notifierEnv = (natsUrl: string) => ({
+      MAIL_DIR: path.join(dataDir, "mail"),
+      ENVIRONMENT: "development",
+      ...stringEnv(),
+      DATABASE_URL: database.url,
+      NATS_URL: natsUrl,
+    });
     const notifierConfig = (natsUrl: string) => parseNotifierConfig(notifierEnv(natsUrl));
     notifierConfig("nats://127.0.0.1:4222"); // a bad notifier setting stops start-up too
     return { dataDir, database, varsFor, notifierConfig, notifierEnv };

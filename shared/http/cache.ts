@@ -3,8 +3,8 @@ import { etag } from "hono/etag";
 import { inBackground } from "./background";
 
 /**
- * Where a worker keeps answers it may serve again: the Workers Cache API (`caches.open`, also in
- * Deno) where the runtime has one, else a small in-process store (Node). Either way an entry lives
+ * Where a worker keeps answers it may serve again: the runtime's Cache API (`caches.open`: workerd,
+ * Deno) where there is one, else a small in-process store (Node). Either way an entry lives
  * for its answer's max-age and no longer.
  */
 interface AnswerStore {
@@ -40,8 +40,12 @@ class MemoryStore implements AnswerStore {
   }
 }
 
-/** The runtime's Cache API, which honours the stored answer's Cache-Control max-age. */
-class RuntimeStore implements AnswerStore {
+/**
+ * The runtime's Cache API. workerd's honours the stored answer's max-age; Deno's keeps an entry
+ * until it is deleted (a store on disk that outlives the process), so each entry carries its
+ * deadline and one found past it is dropped here, whatever the runtime.
+ */
+export class RuntimeStore implements AnswerStore {
   private cache: Promise<Cache> | undefined;
 
   constructor(private readonly storage: CacheStorage) {}
@@ -52,17 +56,40 @@ class RuntimeStore implements AnswerStore {
   }
 
   async match(key: string) {
-    return (await (await this.open()).match(key)) ?? undefined;
+    const cache = await this.open();
+    const hit = await cache.match(key);
+    if (!hit) return undefined;
+    if (!(Number(hit.headers.get(KEPT_UNTIL)) > Date.now())) {
+      // Not awaited: cancelling one branch of a tee'd body settles only once the other is cancelled.
+      hit.body?.cancel().catch(() => {});
+      await cache.delete(key);
+      return undefined;
+    }
+    const answer = new Response(hit.body, hit);
+    answer.headers.delete(KEPT_UNTIL);
+    return answer;
   }
 
-  async put(key: string, response: Response) {
-    await (await this.open()).put(key, response);
+  async put(key: string, response: Response, seconds: number) {
+    const kept = new Response(response.body, response);
+    kept.headers.set(KEPT_UNTIL, String(Date.now() + seconds * 1000));
+    await (await this.open()).put(key, kept);
   }
 }
+
+const KEPT_UNTIL = "x-kept-until";
 
 let store: AnswerStore | undefined;
 const answerStore = (): AnswerStore =>
   (store ??= typeof caches === "object" && caches && typeof caches.open === "function" ? new RuntimeStore(caches) : new MemoryStore());
+
+/**
+ * Keeps answers in this process's bounded store even where the runtime has a Cache API: what a host
+ * whose Cache API is a store on disk without eviction (Deno outside Deno Deploy) calls at start-up.
+ */
+export function keepAnswersInProcess(): void {
+  store = new MemoryStore();
+}
 
 const cacheControl = (seconds: number) => (seconds > 0 ? `public, max-age=${seconds}, stale-while-revalidate=${seconds * 3}` : "no-cache");
 

@@ -9,7 +9,7 @@ import { startWranglerDev } from "../../scripts/lib/wrangler";
 import { parseNotifierConfig } from "../../notifier/config";
 import { type RunningNotifier, startNotifier } from "../../notifier/index";
 import { type NatsServer, startNatsServer } from "../support/nats";
-import { type ResendStub, startResendStub } from "../support/resend-stub";
+import { emailAbout as emailOf, type ResendStub, startResendStub } from "../support/resend-stub";
 import { httpClient } from "../support/client";
 import { useTestDatabase } from "../support/database";
 
@@ -87,17 +87,7 @@ afterAll(async () => {
 
 const call = httpClient(() => gatewayUrl);
 
-/** The email the notifier sent through Resend for one event of a booking (waits up to 15 s). */
-async function emailAbout(bookingId: string, type: string) {
-  const [event] = await db.sql()`select id from outbox_events where type = ${type} and payload->'booking'->>'id' = ${bookingId}`;
-  expect(event, `${type} was recorded`).toBeTruthy();
-  for (let waited = 0; waited < 15_000; waited += 100) {
-    const email = resend.emails.find((e) => e.idempotencyKey === event!.id);
-    if (email) return email;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no email for ${type} of ${bookingId}`);
-}
+const emailAbout = (bookingId: string, type: string) => emailOf(db.sql(), resend, bookingId, type);
 
 describe("gateway + auth under wrangler dev", () => {
   it("signs up, logs in and reads /me through http://127.0.0.1:<port>", async () => {

@@ -74,6 +74,7 @@ describe("one email per event type", () => {
       "Your flight is delayed",
       "Gate change",
       "Your flight is cancelled",
+      "Payment refunded",
     ]);
   });
 

@@ -1,3 +1,4 @@
+import type postgres from "postgres";
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -138,4 +139,19 @@ export async function startResendStub(apiKey = "re_test_key"): Promise<ResendStu
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return stub;
+}
+
+/**
+ * The email the notifier sent through the stub for one event of a booking: the event is looked up
+ * in the outbox, its email by the Idempotency-Key (the event id). Waits up to 15 s.
+ */
+export async function emailAbout(sql: postgres.Sql, stub: ResendStub, bookingId: string, type: string): Promise<AcceptedEmail> {
+  const [event] = await sql`select id from outbox_events where type = ${type} and payload->'booking'->>'id' = ${bookingId}`;
+  if (!event) throw new Error(`no ${type} event was recorded for ${bookingId}`);
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    const email = stub.emails.find((e) => e.idempotencyKey === event.id);
+    if (email) return email;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no email for ${type} of ${bookingId}`);
 }

@@ -7,12 +7,16 @@ import { createBookingApp } from "./app";
 import { BookingConfigSchema } from "./config";
 import { resumeCancellations } from "./domain/flight-changes";
 import { expireStaleHolds, scheduleReminders } from "./domain/housekeeping";
+import { cancelAbandonedIntents } from "./domain/payment-intents";
+import { paymentProviderFor, refundProviders } from "./domain/payment-provider";
+import { issueDueRefunds } from "./domain/refunds";
 
 const app = createBookingApp();
 
 /**
- * One Cron Trigger run: expire stale holds, queue reminders, and finish any airline cancellation
- * whose cascade stopped half-way. Exported for tests and the Node host.
+ * One Cron Trigger run: expire stale holds, queue reminders, finish any airline cancellation
+ * whose cascade stopped half-way, retry refunds the payment processor has not accepted yet, and
+ * close lapsed holds' PaymentIntents. Exported for tests and the Node host.
  */
 export async function runHousekeeping(env: Record<string, unknown>) {
   const config = parseConfig(BookingConfigSchema, env);
@@ -20,8 +24,13 @@ export async function runHousekeeping(env: Record<string, unknown>) {
   const expired = await expireStaleHolds(db, config.EXPIRY_BATCH_SIZE);
   const reminders = await scheduleReminders(db, config.REMINDER_HOURS, config.EXPIRY_BATCH_SIZE);
   const cancelledByAirline = await resumeCancellations(db, config.FLIGHT_CANCEL_BATCH_SIZE);
-  log("info", "housekeeping", { worker: "booking", expired, reminders, cancelledByAirline });
-  return { expired, reminders, cancelledByAirline };
+  // Refunds the processor has not accepted yet (it failed, or the worker stopped before asking).
+  const provider = paymentProviderFor(config);
+  const refunds = await issueDueRefunds(db, refundProviders(provider));
+  // PaymentIntents of holds that lapsed: closed at Stripe, so nobody pays for seats already let go.
+  const intentsCancelled = provider.flow === "intent" ? await cancelAbandonedIntents(db, provider) : 0;
+  log("info", "housekeeping", { worker: "booking", expired, reminders, cancelledByAirline, refunds, intentsCancelled });
+  return { expired, reminders, cancelledByAirline, refunds, intentsCancelled };
 }
 
 export default {

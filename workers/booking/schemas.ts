@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { bookingChangeStatus, bookingStatus, flightChangeKind } from "../../db/schema/booking";
 import { CabinName, FlightStatus, faresOf, Instant, Money, Prices } from "../../shared/schemas";
+import { webhookDeliveryState } from "../../db/schema/webhooks";
 import { SEAT_LABEL } from "../../shared/seats";
+import { WEBHOOK_EVENT_FILTERS } from "../../shared/webhooks";
 
 const SeatLabel = z
   .string()
@@ -118,6 +120,21 @@ export const PaymentResult = z
   .object({ bookingId: z.uuid(), status: z.literal("confirmed"), paymentId: z.uuid() })
   .openapi("PaymentResult");
 
+export const PaymentStarted = z
+  .object({
+    bookingId: z.uuid(),
+    status: z.literal("held").openapi({ description: "The booking stays held until the processor's webhook confirms the payment" }),
+    paymentIntentId: z.string(),
+    clientSecret: z.string().openapi({ description: "For the client to confirm the PaymentIntent with Stripe.js" }),
+    paymentStatus: z.string().openapi({ description: "The PaymentIntent's status (requires_payment_method, processing, succeeded, …)" }),
+    holdExpiresAt: z.string().openapi({ description: "The hold's deadline, extended by the first payment attempt" }),
+  })
+  .openapi("PaymentStarted");
+
+export const WebhookReceipt = z
+  .object({ received: z.literal(true), outcome: z.string() })
+  .openapi("WebhookReceipt");
+
 export const Cancellation = z.object({ id: z.uuid(), status: z.literal("cancelled") }).openapi("Cancellation");
 
 /** An admin's change of a flight: PATCH /flights/{id}. Route and airplane are fixed. */
@@ -168,3 +185,62 @@ export const ManifestEntry = z
     createdAt: z.string(),
   })
   .openapi("ManifestEntry");
+
+// Partner webhooks (workers/booking/domain/webhooks.ts).
+
+export const NewWebhook = z
+  .object({
+    url: z
+      .string()
+      .trim()
+      .max(2048)
+      .openapi({ example: "https://partner.example/hooks/airline", description: "https in production; its host must resolve to public addresses" }),
+    eventTypes: z
+      .array(z.enum(WEBHOOK_EVENT_FILTERS, { error: `must be one of ${WEBHOOK_EVENT_FILTERS.join(", ")}` }))
+      .min(1)
+      .max(WEBHOOK_EVENT_FILTERS.length)
+      .default(["*"])
+      .openapi({ description: "Event types to receive; `*` (the default) is all of them, including types added later" }),
+    description: z.string().trim().max(500).optional(),
+  })
+  .openapi("NewWebhook");
+
+export const Webhook = z
+  .object({
+    id: z.uuid(),
+    url: z.string(),
+    description: z.string().nullable(),
+    eventTypes: z.array(z.string()),
+    createdAt: z.string(),
+    enabled: z.boolean(),
+    disabledAt: z.string().nullable(),
+    disabledReason: z.string().nullable(),
+    consecutiveFailures: z.number().int(),
+  })
+  .openapi("Webhook");
+
+export const CreatedWebhook = Webhook.extend({
+  secret: z.string().openapi({ description: "Signs every delivery (Webhook-Signature). Shown this once: store it." }),
+}).openapi("CreatedWebhook");
+
+export const WebhookDelivery = z
+  .object({
+    id: z.uuid(),
+    eventId: z.uuid(),
+    eventType: z.string(),
+    state: z.enum(webhookDeliveryState.enumValues),
+    attempts: z.number().int().openapi({ description: "Attempts since the delivery was created or last redelivered" }),
+    createdAt: z.string(),
+    nextAttemptAt: z.string().nullable().openapi({ description: "When the next attempt is due (pending only)" }),
+    lastAttemptAt: z.string().nullable(),
+    lastStatus: z.number().int().nullable().openapi({ description: "The endpoint's HTTP status (null: no answer)" }),
+    lastError: z.string().nullable(),
+    lastDurationMs: z.number().int().nullable(),
+    deliveredAt: z.string().nullable(),
+  })
+  .openapi("WebhookDelivery");
+
+export const WebhookDeliveryParams = z.object({
+  id: z.uuid({ error: "must be a UUID" }),
+  deliveryId: z.uuid({ error: "must be a UUID" }),
+});

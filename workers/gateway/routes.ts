@@ -1,4 +1,4 @@
-import publicApi from "./public-api.json";
+import publicApi from "./public-api.json" with { type: "json" };
 
 /**
  * The gateway's routing table, read from the public API document that `npm run openapi` generates

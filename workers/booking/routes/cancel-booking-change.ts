@@ -1,7 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { dataResponse, errorResponses, signedIn } from "../../../shared/http/openapi";
 import { IdParam } from "../../../shared/schemas";
+import { inBackground } from "../../../shared/http/background";
 import { decideChange } from "../domain/booking-changes";
+import { refundProviders } from "../domain/payment-provider";
+import { issueRefunds } from "../domain/refunds";
 import type { BookingApp } from "../env";
 import { ChangeDecision } from "../schemas";
 
@@ -19,6 +22,9 @@ export function registerCancelBookingChange(app: BookingApp) {
   app.openapi(route, async (c) => {
     const { id, changeId } = c.req.valid("param");
     c.header("Cache-Control", "no-store");
-    return c.json({ data: await decideChange(c.var.db, c.var.principal, id, changeId, "cancel") }, 200);
+    const { db, principal, payments } = c.var;
+    const answer = await decideChange(db, principal, id, changeId, "cancel");
+    inBackground(c, "refund a cancelled booking", issueRefunds(db, refundProviders(payments), { bookingIds: [id] }));
+    return c.json({ data: answer }, 200);
   });
 }

@@ -3,6 +3,8 @@ import { inBackground } from "../../../shared/http/background";
 import { adminOnly, dataResponse, errorResponses, jsonBody } from "../../../shared/http/openapi";
 import { Flight, IdParam } from "../../../shared/schemas";
 import { cascadeCancellation, changeFlight } from "../domain/flight-changes";
+import { refundProviders } from "../domain/payment-provider";
+import { issueDueRefunds } from "../domain/refunds";
 import type { BookingApp } from "../env";
 import { FlightChange, FlightChanges } from "../schemas";
 
@@ -30,7 +32,13 @@ export function registerUpdateFlight(app: BookingApp) {
     const { db, principal, config } = c.var;
     const { flight, change } = await changeFlight(db, principal, c.req.valid("param").id, c.req.valid("json"), config.SCHEDULE_CHANGE_MINUTES);
     if (change?.kind === "cancelled") {
-      inBackground(c, "cancel the flight's bookings", cascadeCancellation(db, change.id, config.FLIGHT_CANCEL_BATCH_SIZE));
+      // The cascade records a refund per paid booking; the processor is asked once it has run.
+      const refunds = refundProviders(c.var.payments);
+      inBackground(
+        c,
+        "cancel the flight's bookings",
+        cascadeCancellation(db, change.id, config.FLIGHT_CANCEL_BATCH_SIZE).then(() => issueDueRefunds(db, refunds)),
+      );
       c.header("Location", `/api/v1/flight-changes/${change.id}`);
     }
     c.header("Cache-Control", "no-store");

@@ -1,0 +1,73 @@
+// What `start:node` and `start:deno` share: the system around the workers (database, migrations,
+// key, admin, NATS, notifier), a one-minute housekeeping tick where the host has no scheduler of
+// its own, and one orderly stop.
+import { disconnectAll } from "#db-connection";
+import { runHousekeeping } from "../../workers/booking/index";
+import { planNats } from "./nats";
+import { forkTs, readyMessage, Supervisor } from "./supervisor";
+import { guardPostmaster, type PreparedSystem, prepareSystem } from "./system";
+
+export interface HostedWorkers {
+  gatewayUrl: string;
+  /** The host runs the booking worker's Cron Trigger itself (Deno.cron); else it is ticked here. */
+  runsHousekeeping: boolean;
+  /** Settles if the host dies on its own (a child process). */
+  exited?: Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export function runSelfHosted(label: string, host: (system: PreparedSystem, say: (line: string) => void) => Promise<HostedWorkers>) {
+  const say = (line: string) => console.log(`[${label}] ${line}`);
+  const main = async () => {
+    // NATS and the notifier are supervised children (scripts/lib/supervisor.ts), as under npm start.
+    const supervisor = new Supervisor({ say });
+    const system = await prepareSystem();
+    await guardPostmaster(system, supervisor);
+    let workers: HostedWorkers;
+    try {
+      workers = await host(system, say);
+    } catch (err) {
+      await system.database.stop();
+      supervisor.release();
+      throw err;
+    }
+    const nats = await planNats(system.dataDir, say);
+    if (nats.server) await supervisor.start(nats.server);
+    await supervisor.start({
+      name: "notifier",
+      group: true,
+      spawn: () => forkTs("notifier/index.ts", [], { ...process.env, ...system.notifierEnv(nats.url) }),
+      ready: (child) => readyMessage(child),
+    });
+    say(`notifier: its own process (NATS ${nats.url})`);
+    // The Cron Trigger's schedule, locally: once a minute.
+    const cron = workers.runsHousekeeping
+      ? undefined
+      : setInterval(() => void runHousekeeping(system.varsFor("booking")).catch((err) => say(`housekeeping failed: ${(err as Error).message}`)), 60_000);
+    let stopping = false;
+    const stop = async (code: number) => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(cron);
+      await supervisor.stop();
+      await workers.stop();
+      await disconnectAll();
+      await system.database.stop();
+      supervisor.release();
+      process.exit(code);
+    };
+    process.on("SIGINT", () => void stop(0));
+    process.on("SIGTERM", () => void stop(0));
+    workers.exited?.then(() => {
+      if (!stopping) {
+        say("the workers' process exited; stopping everything");
+        void stop(1);
+      }
+    });
+    say(`ready: gateway on ${workers.gatewayUrl}  (health: /health, API reference: /docs); press Ctrl-C to stop`);
+  };
+  main().catch((err) => {
+    console.error(`[${label}] ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
