@@ -141,13 +141,13 @@ const runtimes: Runtime[] = [
   },
   {
     key: "node-1",
-    name: "Node, 1 process (start:node on 2 cores)",
+    name: "Node, 1 process, in-process bindings",
     byDefault: true,
     start: (vars) => nodeProcess(vars, "in-process"),
   },
   {
     key: "node-cluster",
-    name: `Node, ${availableParallelism()} processes under node:cluster`,
+    name: `Node, ${availableParallelism()} processes (start:node)`,
     byDefault: true,
     start: (vars) => nodeCluster(vars, "in-process"),
   },
@@ -318,7 +318,7 @@ async function main() {
     }
 
     // Ratios against one Node process as start:node ran before, and against start:node now.
-    const bases = ["node-1-http", "node-1"].map((key) => runtimes.find((r) => r.key === key)!.name);
+    const bases = ["node-1-http", "node-cluster"].map((key) => runtimes.find((r) => r.key === key)!.name);
     const present = bases.filter((b) => rows.some((r) => r.runtime === b));
     if (present.length > 0) {
       out(`\n| runtime | request | concurrency | ${present.map((b) => `req/s ÷ ${b}`).join(" | ")} | CPU/req (less idle) ÷ ${present[0]} |`);

@@ -1,6 +1,6 @@
 // `npm run start:node`: the same workers served on Node (self-hosting, benchmarks), on every core.
 //
-// NODE_PROCESSES (default: the machine's cores less one) API processes (scripts/serve-node.ts), each with
+// NODE_PROCESSES (default: the machine's cores) API processes (scripts/serve-node.ts), each with
 // the gateway and the three workers, share the ports through node:cluster; the notifier runs in a
 // process of its own, so that a burst of emails does not take CPU from the API. Every child is
 // supervised: restarted with back-off when it dies, stopped on Ctrl-C and SIGTERM, and unable to
@@ -35,9 +35,9 @@ async function main() {
   try {
     system = await prepareSystem();
     await guardPostmaster(system, supervisor);
-    // One core is left to PostgreSQL, the notifier and NATS, which share the machine in this
-    // layout: on 2 cores a second API process measured slower than one (docs/benchmarks.md).
-    const processes = Number(process.env.NODE_PROCESSES ?? Math.max(1, availableParallelism() - 1));
+    // One per core: on a calm 2-core machine two processes served 1.4–1.7× one at concurrency 50
+    // (docs/benchmarks.md); on one crowded by other work, one process did better.
+    const processes = Number(process.env.NODE_PROCESSES ?? availableParallelism());
     if (!Number.isInteger(processes) || processes < 1) throw new Error("Invalid configuration: NODE_PROCESSES must be a whole number ≥ 1");
     const nats = await planNats(system.dataDir, say);
     if (nats.server) await supervisor.start(nats.server);
