@@ -7,8 +7,8 @@
 // outlive this process (scripts/lib/supervisor.ts).
 import { availableParallelism } from "node:os";
 import { startApiProcesses } from "./lib/api-processes";
-import { planNats } from "./lib/nats";
-import { forkTs, readyMessage, Supervisor } from "./lib/supervisor";
+import { startMessaging, stopOnSignals } from "./lib/messaging";
+import { Supervisor } from "./lib/supervisor";
 import { guardPostmaster, type PreparedSystem, prepareSystem, workers } from "./lib/system";
 
 const say = (line: string) => console.log(`[start:node] ${line}`);
@@ -28,9 +28,7 @@ async function main() {
     clearTimeout(force);
     process.exit(code);
   };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
-  process.on("SIGHUP", () => void stop(0));
+  stopOnSignals(stop);
 
   try {
     system = await prepareSystem();
@@ -39,21 +37,14 @@ async function main() {
     // (docs/benchmarks.md); on one crowded by other work, one process did better.
     const processes = Number(process.env.NODE_PROCESSES ?? availableParallelism());
     if (!Number.isInteger(processes) || processes < 1) throw new Error("Invalid configuration: NODE_PROCESSES must be a whole number ≥ 1");
-    const nats = await planNats(system.dataDir, say);
-    if (nats.server) await supervisor.start(nats.server);
-    await supervisor.start({
-      name: "notifier",
-      group: true,
-      spawn: () => forkTs("notifier/index.ts", [], { ...process.env, ...system!.notifierEnv(nats.url) }),
-      ready: (child) => readyMessage(child),
-    });
+    const { natsUrl } = await startMessaging(system, supervisor, say);
 
     await startApiProcesses(supervisor, processes, {
       workers: workers.map((w) => ({ name: w.name, port: w.port, vars: system!.varsFor(w.name) })),
       bindings: process.env.NODE_BINDINGS === "http" ? "http" : "in-process",
     });
     for (const w of workers) say(`${w.name} on http://127.0.0.1:${w.port}`);
-    say(`ready: ${processes} API process${processes === 1 ? "" : "es"} and the notifier (NATS ${nats.url}); press Ctrl-C to stop`);
+    say(`ready: ${processes} API process${processes === 1 ? "" : "es"} and the notifier (NATS ${natsUrl}); press Ctrl-C to stop`);
   } catch (err) {
     console.error(`[start:node] ${(err as Error).message}`);
     await stop(1);

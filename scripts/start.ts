@@ -12,7 +12,7 @@
 import path from "node:path";
 import { disconnectAll } from "#db-connection";
 import { runHousekeeping } from "../workers/booking/index";
-import { planNats } from "./lib/nats";
+import { startMessaging, stopOnSignals } from "./lib/messaging";
 import { bundleWorkers } from "./lib/miniflare";
 import { type PgPooler, startPgPooler } from "./lib/pg-pooler";
 import { forkTs, readyMessage, spawnProgram, Supervisor } from "./lib/supervisor";
@@ -43,9 +43,7 @@ async function main() {
     clearTimeout(force);
     process.exit(code);
   };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
-  process.on("SIGHUP", () => void stop(0));
+  stopOnSignals(stop);
 
   try {
     system = await prepareSystem();
@@ -68,16 +66,8 @@ async function main() {
       return vars.DATABASE_URL ? { ...vars, DATABASE_URL: workerDatabaseUrl } : vars;
     };
 
-    const nats = await planNats(system.dataDir, say);
-    if (nats.server) await supervisor.start(nats.server);
-    const notifierEnv = system.notifierEnv(nats.url);
-    await supervisor.start({
-      name: "notifier",
-      group: true,
-      spawn: () => forkTs("notifier/index.ts", [], { ...process.env, ...notifierEnv }),
-      ready: (child) => readyMessage(child),
-    });
-    say(`notifier: http://127.0.0.1:${notifierEnv.NOTIFIER_PORT ?? 8791}/health and /metrics; NATS ${nats.url}`);
+    const { natsUrl, notifierEnv } = await startMessaging(system, supervisor, say);
+    say(`notifier: http://127.0.0.1:${notifierEnv.NOTIFIER_PORT ?? 8791}/health and /metrics; NATS ${natsUrl}`);
     say(
       notifierEnv.RESEND_API_KEY
         ? "emails are sent through Resend"

@@ -226,6 +226,9 @@ export class WebhookDispatcher {
     const giveUp = Date.now() + delay > new Date(d.retry_from).getTime() + this.config.WEBHOOK_RETRY_FOR_MS;
     const error = outcome.error!.slice(0, 1_000);
     const disabled = await this.db.transaction(async (tx) => {
+      // Failures of one endpoint's attempts in flight together take turns: one that disables the
+      // endpoint gives up what is pending, and the next one must then see it disabled.
+      await tx.execute(sql`select 1 from webhook_endpoints where id = ${d.endpoint_id} for update`);
       const recorded = await tx.execute(sql`
         with endpoint as (select disabled_at is not null as disabled from webhook_endpoints where id = ${d.endpoint_id})
         update webhook_deliveries

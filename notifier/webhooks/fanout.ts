@@ -134,6 +134,9 @@ export class WebhookFanout {
       ), targets as (
         select i.id as event_id, e.id as endpoint_id from input i
         join webhook_endpoints e on e.disabled_at is null and e.event_types && array['*', i.type]
+        -- Against the dispatcher disabling an endpoint at this moment: either it waits for these
+        -- deliveries and gives them up with the rest, or this statement waits and sees it disabled.
+        for share of e
       ), events as (
         insert into webhook_events (id, type, body)
         select i.id, i.type, i.body from input i where exists (select 1 from targets t where t.event_id = i.id)

@@ -3,8 +3,8 @@
 // its own, and one orderly stop.
 import { disconnectAll } from "#db-connection";
 import { runHousekeeping } from "../../workers/booking/index";
-import { planNats } from "./nats";
-import { forkTs, readyMessage, Supervisor } from "./supervisor";
+import { startMessaging, stopOnSignals } from "./messaging";
+import { Supervisor } from "./supervisor";
 import { guardPostmaster, type PreparedSystem, prepareSystem } from "./system";
 
 export interface HostedWorkers {
@@ -31,15 +31,8 @@ export function runSelfHosted(label: string, host: (system: PreparedSystem, say:
       supervisor.release();
       throw err;
     }
-    const nats = await planNats(system.dataDir, say);
-    if (nats.server) await supervisor.start(nats.server);
-    await supervisor.start({
-      name: "notifier",
-      group: true,
-      spawn: () => forkTs("notifier/index.ts", [], { ...process.env, ...system.notifierEnv(nats.url) }),
-      ready: (child) => readyMessage(child),
-    });
-    say(`notifier: its own process (NATS ${nats.url})`);
+    const { natsUrl } = await startMessaging(system, supervisor, say);
+    say(`notifier: its own process (NATS ${natsUrl})`);
     // The Cron Trigger's schedule, locally: once a minute.
     const cron = workers.runsHousekeeping
       ? undefined
@@ -56,8 +49,7 @@ export function runSelfHosted(label: string, host: (system: PreparedSystem, say:
       supervisor.release();
       process.exit(code);
     };
-    process.on("SIGINT", () => void stop(0));
-    process.on("SIGTERM", () => void stop(0));
+    stopOnSignals(stop);
     workers.exited?.then(() => {
       if (!stopping) {
         say("the workers' process exited; stopping everything");

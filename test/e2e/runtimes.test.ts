@@ -2,8 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseNotifierConfig } from "../../notifier/config";
-import { type RunningNotifier, startNotifier } from "../../notifier/index";
+import type { RunningNotifier } from "../../notifier/index";
 import { startDenoHost } from "../../scripts/lib/deno-host";
 import { generateSigningKey } from "../../scripts/lib/keys";
 import { type HostedWorker, serveWorker } from "../../scripts/lib/node-host";
@@ -18,6 +17,7 @@ import gateway from "../../workers/gateway/index";
 import search from "../../workers/search/index";
 import { httpClient } from "../support/client";
 import { useTestDatabase } from "../support/database";
+import { startTestNotifier } from "../support/notifier";
 import { type NatsServer, startNatsServer } from "../support/nats";
 import { emailAbout as emailOf, type ResendStub, startResendStub } from "../support/resend-stub";
 
@@ -98,18 +98,7 @@ beforeAll(async () => {
   };
   nats = await startNatsServer();
   resend = await startResendStub();
-  notifier = await startNotifier(
-    parseNotifierConfig({
-      DATABASE_URL: db.url(),
-      NATS_URL: nats.url,
-      RESEND_API_KEY: resend.apiKey,
-      RESEND_BASE_URL: resend.url,
-      NOTIFIER_PORT: "0",
-      NOTIFIER_POLL_MS: "250",
-      NOTIFIER_SEND_RATE_PER_SECOND: "0",
-      MAIL_DIR: path.join(workDir, "mail"),
-    }),
-  );
+  notifier = await startTestNotifier({ databaseUrl: db.url(), nats, resend, mailDir: path.join(workDir, "mail") });
 });
 
 afterAll(async () => {

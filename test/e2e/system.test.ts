@@ -6,12 +6,12 @@ import { generateSigningKey } from "../../scripts/lib/keys";
 import { publicJwk } from "../../shared/auth/jwk";
 import { freePort } from "../../scripts/lib/processes";
 import { startWranglerDev } from "../../scripts/lib/wrangler";
-import { parseNotifierConfig } from "../../notifier/config";
-import { type RunningNotifier, startNotifier } from "../../notifier/index";
+import type { RunningNotifier } from "../../notifier/index";
 import { type NatsServer, startNatsServer } from "../support/nats";
 import { emailAbout as emailOf, type ResendStub, startResendStub } from "../support/resend-stub";
 import { httpClient } from "../support/client";
 import { useTestDatabase } from "../support/database";
+import { startTestNotifier } from "../support/notifier";
 
 // The whole system, for real: every worker under `wrangler dev` (workerd) behind the gateway's
 // service bindings, bcryptjs hashing inside workerd, postgres.js over cloudflare:sockets, the
@@ -63,18 +63,7 @@ beforeAll(async () => {
 
   nats = await startNatsServer();
   resend = await startResendStub();
-  notifier = await startNotifier(
-    parseNotifierConfig({
-      DATABASE_URL: db.url(),
-      NATS_URL: nats.url,
-      RESEND_API_KEY: resend.apiKey,
-      RESEND_BASE_URL: resend.url,
-      NOTIFIER_PORT: "0",
-      NOTIFIER_POLL_MS: "250",
-      NOTIFIER_SEND_RATE_PER_SECOND: "0",
-      MAIL_DIR: path.join(workDir, "mail"),
-    }),
-  );
+  notifier = await startTestNotifier({ databaseUrl: db.url(), nats, resend, mailDir: path.join(workDir, "mail") });
 }, 180_000);
 
 afterAll(async () => {
