@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useBooking } from "../support/booking";
 import { expectSignInRequired } from "../support/security";
 
@@ -33,6 +33,13 @@ describe("happy", () => {
     expect((await cancel(accessToken, booking.id)).status).toBe(200);
     const [refund] = await db.sql()`select amount::int, currency from refunds where booking_id = ${booking.id}`;
     expect(refund).toEqual({ amount: 777_00, currency: "INR" });
+    // The owner sees it on the booking: requested, then settled by the approve-all provider just after the answer.
+    await vi.waitFor(async () => {
+      const seen = await call("GET", `/api/v1/bookings/${booking.id}`, { token: accessToken });
+      expect(seen.body.data.refunds).toEqual([
+        { id: expect.any(String), amount: { amount: 777_00, currency: "INR" }, status: "succeeded", createdAt: expect.any(String) },
+      ]);
+    }, 5_000);
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { bookingChangeStatus, bookingStatus, flightChangeKind } from "../../db/schema/booking";
+import { bookingChangeStatus, bookingStatus, flightChangeKind, refundStatus } from "../../db/schema/booking";
 import { CabinName, FlightStatus, faresOf, Instant, Money, Prices } from "../../shared/schemas";
 import { webhookDeliveryState } from "../../db/schema/webhooks";
 import { SEAT_LABEL } from "../../shared/seats";
@@ -112,6 +112,16 @@ export const Booking = z
     changes: z
       .array(BookingChange)
       .openapi({ description: "Significant changes of the flight by the airline, with the customer's choice" }),
+    refunds: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          amount: Money,
+          status: z.enum(refundStatus.enumValues).openapi({ description: "requested → (pending →) succeeded, or failed (retried by the Cron Trigger)" }),
+          createdAt: z.string(),
+        }),
+      )
+      .openapi({ description: "Money returned for this booking, oldest first, with the processor's status" }),
   })
   .openapi("Booking");
 export type BookingView = z.output<typeof Booking>;

@@ -17,6 +17,7 @@ interface BookingRow extends Record<string, unknown> {
   legs: { flightId: string; cabin: BookingView["flights"][number]["cabin"]; fare: number; passengers: { name: string; seat: string }[] | null }[];
   payment_id: string | null;
   changes: BookingView["changes"] | null;
+  refunds: { id: string; amount: string | number; currency: string; status: BookingView["refunds"][number]["status"]; createdAt: string }[] | null;
 }
 
 const iso = (v: string | Date) => new Date(v).toISOString();
@@ -33,7 +34,9 @@ const selectBookings = (where: SQL, tail: SQL = sql``) => sql`
     (select jsonb_agg(jsonb_build_object('id', c.id, 'kind', c.kind, 'status', bc.status, 'before', c.before, 'after', c.after,
         'availableActions', case when bc.status = 'pending' and b.status in ('held', 'confirmed') then '["accept", "cancel"]'::jsonb else '[]'::jsonb end)
        order by c.created_at)
-       from booking_changes bc join flight_changes c on c.id = bc.change_id where bc.booking_id = b.id) as changes
+       from booking_changes bc join flight_changes c on c.id = bc.change_id where bc.booking_id = b.id) as changes,
+    (select jsonb_agg(jsonb_build_object('id', r.id, 'amount', r.amount, 'currency', r.currency, 'status', r.status, 'createdAt', r.created_at) order by r.created_at, r.id)
+       from refunds r where r.booking_id = b.id) as refunds
   from bookings b where ${where} ${tail}`;
 
 function view(row: BookingRow): BookingView {
@@ -54,6 +57,7 @@ function view(row: BookingRow): BookingView {
     createdAt: iso(row.created_at),
     paymentId: row.payment_id,
     changes: row.changes ?? [],
+    refunds: (row.refunds ?? []).map((r) => ({ id: r.id, amount: { amount: Number(r.amount), currency: r.currency.trim() }, status: r.status, createdAt: iso(r.createdAt) })),
   };
 }
 

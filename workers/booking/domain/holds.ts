@@ -167,6 +167,7 @@ async function hold(tx: Transaction, userId: string, request: HoldRequest, holdM
     createdAt: new Date(booking!.created_at).toISOString(),
     paymentId: null,
     changes: [],
+    refunds: [],
   };
 }
 
