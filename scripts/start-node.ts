@@ -7,7 +7,7 @@
 // outlive this process (scripts/lib/supervisor.ts).
 import { availableParallelism } from "node:os";
 import { startApiProcesses } from "./lib/api-processes";
-import { startMessaging, stopOnSignals } from "./lib/messaging";
+import { orderlyStop, startMessaging } from "./lib/messaging";
 import { Supervisor } from "./lib/supervisor";
 import { guardPostmaster, type PreparedSystem, prepareSystem, workers } from "./lib/system";
 
@@ -16,19 +16,7 @@ const say = (line: string) => console.log(`[start:node] ${line}`);
 async function main() {
   const supervisor = new Supervisor({ say });
   let system: PreparedSystem | undefined;
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    say("stopping…");
-    const force = setTimeout(() => process.exit(code || 1), 10_000);
-    await supervisor.stop();
-    await system?.database.stop();
-    supervisor.release();
-    clearTimeout(force);
-    process.exit(code);
-  };
-  stopOnSignals(stop);
+  const { stop } = orderlyStop({ say, supervisor, system: () => system });
 
   try {
     system = await prepareSystem();

@@ -12,7 +12,7 @@
 import path from "node:path";
 import { disconnectAll } from "#db-connection";
 import { runHousekeeping } from "../workers/booking/index";
-import { startMessaging, stopOnSignals } from "./lib/messaging";
+import { orderlyStop, startMessaging } from "./lib/messaging";
 import { bundleWorkers } from "./lib/miniflare";
 import { type PgPooler, startPgPooler } from "./lib/pg-pooler";
 import { forkTs, readyMessage, spawnProgram, Supervisor } from "./lib/supervisor";
@@ -28,22 +28,16 @@ async function main() {
   let system: PreparedSystem | undefined;
   let pooler: PgPooler | undefined;
   let cron: ReturnType<typeof setInterval> | undefined;
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    say("stopping…");
-    const force = setTimeout(() => process.exit(code || 1), 10_000);
-    clearInterval(cron);
-    await supervisor.stop();
-    await pooler?.close();
-    await disconnectAll();
-    await system?.database.stop();
-    supervisor.release();
-    clearTimeout(force);
-    process.exit(code);
-  };
-  stopOnSignals(stop);
+  const { stop } = orderlyStop({
+    say,
+    supervisor,
+    system: () => system,
+    cleanup: async () => {
+      clearInterval(cron);
+      await pooler?.close();
+      await disconnectAll();
+    },
+  });
 
   try {
     system = await prepareSystem();

@@ -3,7 +3,7 @@
 // its own, and one orderly stop.
 import { disconnectAll } from "#db-connection";
 import { runHousekeeping } from "../../workers/booking/index";
-import { startMessaging, stopOnSignals } from "./messaging";
+import { orderlyStop, startMessaging } from "./messaging";
 import { Supervisor } from "./supervisor";
 import { guardPostmaster, type PreparedSystem, prepareSystem } from "./system";
 
@@ -37,21 +37,18 @@ export function runSelfHosted(label: string, host: (system: PreparedSystem, say:
     const cron = workers.runsHousekeeping
       ? undefined
       : setInterval(() => void runHousekeeping(system.varsFor("booking")).catch((err) => say(`housekeeping failed: ${(err as Error).message}`)), 60_000);
-    let stopping = false;
-    const stop = async (code: number) => {
-      if (stopping) return;
-      stopping = true;
-      clearInterval(cron);
-      await supervisor.stop();
-      await workers.stop();
-      await disconnectAll();
-      await system.database.stop();
-      supervisor.release();
-      process.exit(code);
-    };
-    stopOnSignals(stop);
+    const { stop, stopping } = orderlyStop({
+      say,
+      supervisor,
+      system: () => system,
+      cleanup: async () => {
+        clearInterval(cron);
+        await workers.stop();
+        await disconnectAll();
+      },
+    });
     workers.exited?.then(() => {
-      if (!stopping) {
+      if (!stopping()) {
         say("the workers' process exited; stopping everything");
         void stop(1);
       }
