@@ -257,6 +257,32 @@ describe("errors", () => {
     expect((await deliver(event)).body.data.outcome).toBe("confirmed");
   });
 
+  it("a correctly signed event without what the handlers read is 400 at its path, never 500, and changes nothing", async () => {
+    const { owner, booking } = await newBooking();
+    const { paymentIntentId } = await startPaying(owner.accessToken, booking.id, booking.totalAmount.amount);
+    const signed = (event: unknown) => {
+      const body = JSON.stringify(event);
+      return call("POST", "/api/v1/payments/stripe/webhook", { body, headers: { "content-type": "application/json", "stripe-signature": stripe().sign(body) } });
+    };
+    const cases: [unknown, string][] = [
+      [{ id: "evt_no_data", type: "payment_intent.succeeded" }, "body.data"],
+      [{ id: null, type: "payment_intent.succeeded", data: { object: {} } }, "body.id"],
+      [{ id: "e".repeat(300), type: "payment_intent.succeeded", data: { object: {} } }, "body.id"],
+      [{ id: "evt_pi_id", type: "payment_intent.succeeded", data: { object: { object: "payment_intent", id: 123 } } }, "body.data.object.id"],
+      [{ id: "evt_pi_amount", type: "payment_intent.succeeded", data: { object: { object: "payment_intent", id: paymentIntentId, status: "succeeded", amount: "all", currency: "inr" } } }, "body.data.object.amount"],
+      [{ id: "evt_refund", type: "refund.updated", data: { object: { object: "refund", status: "succeeded" } } }, "body.data.object.id"],
+    ];
+    for (const [event, path] of cases) {
+      const res = await signed(event);
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.error.code).toBe("VALIDATION_FAILED");
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+    const [seen] = await db.sql()`select count(*)::int as n from payment_webhook_events where id in ('evt_no_data', 'evt_pi_id', 'evt_pi_amount', 'evt_refund')`;
+    expect(seen!.n).toBe(0);
+    expect((await call("GET", `/api/v1/bookings/${booking.id}`, { token: owner.accessToken })).body.data).toMatchObject({ status: "held", paymentId: null });
+  });
+
   it("Stripe unavailable when paying is 503 DEPENDENCY_UNAVAILABLE, the hold kept; a retry gets the intent", async () => {
     const { owner, booking } = await newBooking();
     stripe().failNext(500, 2, "/v1/payment_intents");

@@ -1,4 +1,6 @@
 import Stripe from "stripe";
+import * as z from "zod";
+import { validationFailed } from "../../../shared/errors";
 
 /**
  * Where money is taken and given back. The booking logic depends only on these interfaces.
@@ -92,6 +94,22 @@ export interface StripeSettings {
   webhookToleranceSeconds: number;
 }
 
+/** The parts of a Stripe event (and of the objects it carries) that the handlers read. */
+const SignedEvent = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  data: z.object({ object: z.looseObject({ object: z.string().max(64).optional() }) }),
+});
+const EventIntent = z.looseObject({
+  id: z.string().min(1).max(255),
+  status: z.string().max(64),
+  amount: z.number().int().nonnegative(),
+  currency: z.string().length(3),
+  client_secret: z.string().max(1_000).nullish(),
+  metadata: z.record(z.string(), z.string()).nullish(),
+});
+const EventRefund = z.looseObject({ id: z.string().min(1).max(255), status: z.string().max(64) });
+
 const intentOf = (pi: Stripe.PaymentIntent): Intent => ({
   reference: pi.id,
   clientSecret: pi.client_secret ?? "",
@@ -147,15 +165,22 @@ export function stripeProvider(settings: StripeSettings): IntentProvider {
       } catch (err) {
         throw new WebhookSignatureError(err instanceof Error ? err.message : "The signature does not verify.");
       }
-      const object = event.data.object as unknown as Record<string, unknown>;
-      if (object.object === "payment_intent") {
-        const pi = object as unknown as Stripe.PaymentIntent;
-        return { id: event.id, type: event.type, intent: { ...intentOf(pi), bookingId: pi.metadata?.bookingId ?? null } };
+      // Signed is not well-formed: what the handlers read is checked before they read it.
+      const checked = SignedEvent.safeParse(event);
+      if (!checked.success) throw validationFailed(checked.error.issues.map((i) => ({ path: ["body", ...i.path].join("."), message: i.message })));
+      const { id, type, data } = checked.data;
+      if (data.object.object === "payment_intent") {
+        const pi = EventIntent.safeParse(data.object);
+        if (!pi.success) throw validationFailed(pi.error.issues.map((i) => ({ path: ["body", "data", "object", ...i.path].join("."), message: i.message })));
+        const intent = pi.data as unknown as Stripe.PaymentIntent;
+        return { id, type, intent: { ...intentOf(intent), bookingId: pi.data.metadata?.bookingId ?? null } };
       }
-      if (object.object === "refund") {
-        return { id: event.id, type: event.type, refund: { reference: String(object.id), status: String(object.status) } };
+      if (data.object.object === "refund") {
+        const refund = EventRefund.safeParse(data.object);
+        if (!refund.success) throw validationFailed(refund.error.issues.map((i) => ({ path: ["body", "data", "object", ...i.path].join("."), message: i.message })));
+        return { id, type, refund: { reference: refund.data.id, status: refund.data.status } };
       }
-      return { id: event.id, type: event.type };
+      return { id, type };
     },
   };
 }
