@@ -99,6 +99,7 @@ describe("errors", () => {
       ["ftp://partner.example/x", "must be an http or https URL"],
       ["https://user:pw@partner.example/x", "must not carry credentials"],
       ["https://partner.example/x#frag", "must not have a fragment"],
+      ["https://partner.example:0/x", "must not use port 0"],
     ]) {
       const res = await create(admin.accessToken, { url }, "development");
       expect(res.status, url).toBe(400);

@@ -19,6 +19,8 @@ export async function checkWebhookUrl(raw: string, production: boolean, resolve:
   if (url.protocol !== "https:" && url.protocol !== "http:") throw refused("must be an http or https URL");
   if (url.username || url.password) throw refused("must not carry credentials");
   if (url.hash) throw refused("must not have a fragment");
+  // Port 0 parses but nothing can be reached on it.
+  if (url.port === "0") throw refused("must not use port 0");
   if (!production) return url.href;
   if (url.protocol !== "https:") throw refused("must be https");
   const host = url.hostname.toLowerCase();
