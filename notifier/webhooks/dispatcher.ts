@@ -202,7 +202,10 @@ export class WebhookDispatcher {
           returning w.endpoint_id
         )
         update webhook_endpoints set consecutive_failures = 0, failing_since = null
-        where id in (select endpoint_id from done) and consecutive_failures <> 0`)
+        where id in (
+          -- In id order, as fan-out locks them: no deadlock between the two.
+          select id from webhook_endpoints where id in (select endpoint_id from done) and consecutive_failures <> 0 order by id for update
+        )`)
       .then(
         () => {
           this.metrics.webhooksDelivered += batch.length;

@@ -131,12 +131,14 @@ export class WebhookFanout {
     const [row] = await this.db.execute<{ n: number }>(sql`
       with input as (
         select distinct on (id) id, type, body from jsonb_to_recordset(${input}::jsonb) as x(id uuid, type text, body text)
-      ), targets as (
-        select i.id as event_id, e.id as endpoint_id from input i
-        join webhook_endpoints e on e.disabled_at is null and e.event_types && array['*', i.type]
+      ), enabled as (
         -- Against the dispatcher disabling an endpoint at this moment: either it waits for these
         -- deliveries and gives them up with the rest, or this statement waits and sees it disabled.
-        for share of e
+        -- Locked in id order, as the dispatcher's updates of several endpoints are: no deadlock.
+        select id, event_types from webhook_endpoints where disabled_at is null order by id for share
+      ), targets as (
+        select i.id as event_id, e.id as endpoint_id from input i
+        join enabled e on e.event_types && array['*', i.type]
       ), events as (
         insert into webhook_events (id, type, body)
         select i.id, i.type, i.body from input i where exists (select 1 from targets t where t.event_id = i.id)
